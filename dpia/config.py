@@ -1,0 +1,128 @@
+"""Configuration classes, read from the environment.
+
+`Config` is the local default (SQLite under `instance/`), `ProductionConfig` adds the settings a
+deployment behind TLS needs, `TestConfig` is what the test suite builds apps from.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = REPO_ROOT / "instance"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_sqlite_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'dpia.sqlite3'}"
+
+
+def local_secret_key() -> str:
+    """Return the secret key generated once into `instance/secret_key` for local use."""
+    import secrets
+
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+class Config:
+    """Local and demo use: SQLite, non-Secure cookies (plain http on 127.0.0.1)."""
+
+    ENV_NAME = "local"
+    SECRET_KEY: str | None = None  # filled in by `load()`
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    ORGANISATION_NAME = os.environ.get("DPIA_ORGANISATION_NAME", "Northshire Police")
+    SERVICE_NAME = "Data protection impact assessments"
+
+    # Sessions: the browser cookie only carries a reference to a server-side session row
+    # (see dpia/services/sessions.py), so sign-out really ends it.
+    SESSION_COOKIE_NAME = "dpia_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # idle timeout; refreshed on each request
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=0)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+
+    WTF_CSRF_TIME_LIMIT = 3600
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+    MAX_FORM_PARTS = 1000
+
+    # Sign-in throttle: this many failed attempts per account within the window blocks the account
+    # for the rest of the window, whatever the password.
+    LOGIN_THROTTLE_ATTEMPTS = 5
+    LOGIN_THROTTLE_WINDOW = timedelta(seconds=60)
+
+    DEMO_ALLOWED = True
+    HSTS = False
+
+    @classmethod
+    def load(cls) -> dict[str, object]:
+        """Return this class's settings with environment-dependent values resolved."""
+        settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+        settings["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL") or default_sqlite_url()
+        settings["SECRET_KEY"] = os.environ.get("SECRET_KEY") or local_secret_key()
+        return settings
+
+
+class ProductionConfig(Config):
+    """Behind TLS: Secure cookies, HSTS, secrets only from the environment, no demo data."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-dpia_session"
+    REMEMBER_COOKIE_SECURE = True
+    DEMO_ALLOWED = False
+    HSTS = True
+
+    @classmethod
+    def load(cls) -> dict[str, object]:
+        settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+        settings["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        settings["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        settings["DEMO_ALLOWED"] = _env_bool("DPIA_ALLOW_DEMO", False)
+        return settings
+
+
+class TestConfig(Config):
+    """Isolated apps for the test suite; the database URL is given by the fixture."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    @classmethod
+    def load(cls) -> dict[str, object]:
+        return {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+
+
+def config_from_environment() -> type[Config]:
+    """Pick the configuration class named by `DPIA_ENV` (`production`, else local)."""
+    return ProductionConfig if os.environ.get("DPIA_ENV") == "production" else Config

@@ -1,0 +1,69 @@
+"""Reading and creating assessments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from dpia.domain.permissions import can_list_all_assessments
+from dpia.domain.states import Regime, RevisionState
+from dpia.extensions import db
+from dpia.models import Assessment, QuestionnaireVersion, Revision, Team, User
+from dpia.services.audit import record_event
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    """One dashboard row: the assessment and its newest revision."""
+
+    id: int
+    reference: str
+    title: str
+    team_name: str
+    latest_revision: int
+    latest_state: RevisionState
+    updated_at: datetime
+
+
+def visible_assessment_summaries(actor: User) -> list[AssessmentSummary]:
+    """List the assessments `actor` may see, newest revision first; one query whatever the count."""
+    latest = (
+        select(Revision.assessment_id, func.max(Revision.number).label("number"))
+        .group_by(Revision.assessment_id)
+        .subquery()
+    )
+    query = (
+        select(Assessment.id, Assessment.reference, Assessment.title, Team.name,
+               Revision.number, Revision.state, Revision.created_at)
+        .join(Team, Team.id == Assessment.team_id)
+        .join(latest, latest.c.assessment_id == Assessment.id)
+        .join(Revision, (Revision.assessment_id == Assessment.id) & (Revision.number == latest.c.number))
+        .order_by(Revision.created_at.desc(), Assessment.reference)
+    )
+    if not can_list_all_assessments(actor):
+        query = query.where(Assessment.team_id.in_(actor.team_ids or {-1}))
+    return [AssessmentSummary(*row) for row in db.session.execute(query)]
+
+
+def create_assessment(
+    *,
+    actor: User | None,
+    now: datetime,
+    reference: str,
+    title: str,
+    team: Team,
+    regime: Regime,
+    questionnaire_version: QuestionnaireVersion,
+) -> Assessment:
+    """Create an assessment with its first, draft revision."""
+    assessment = Assessment(reference=reference, title=title, team=team, regime=regime,
+                            created_at=now, created_by=actor)
+    revision = Revision(assessment=assessment, number=1, state=RevisionState.DRAFT,
+                        questionnaire_version=questionnaire_version, created_at=now, created_by=actor)
+    db.session.add_all([assessment, revision])
+    db.session.flush()
+    record_event(actor=actor, now=now, action="assessment.create", object_type="assessment",
+                 object_id=assessment.id, summary={"reference": reference})
+    return assessment

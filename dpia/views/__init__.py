@@ -1,0 +1,50 @@
+"""Blueprints and the request-wide hooks around them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from dpia.domain import permissions
+from forms.auth import SignOutForm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    active: bool
+
+
+def _navigation() -> list[NavItem]:
+    """The header links this user may follow; same rules as the pages themselves."""
+    if not current_user.is_authenticated:
+        return []
+    items = [("Dashboard", "dashboard.index", True),
+             ("Users", "admin.users", permissions.can_manage_users(current_user))]
+    return [NavItem(text, url_for(endpoint), request.endpoint == endpoint)
+            for text, endpoint, allowed in items if allowed]
+
+
+def register_views(app: Flask) -> None:
+    from dpia.views import admin, assessments, auth, dashboard, public
+    from dpia.views.errors import init_errors
+    from dpia.views.security import init_security
+
+    for module in (auth, dashboard, assessments, admin, public):
+        app.register_blueprint(module.bp)
+    init_security(app)
+    init_errors(app)
+
+    @app.context_processor
+    def inject_layout() -> dict[str, object]:
+        return {
+            "organisation_name": app.config["ORGANISATION_NAME"],
+            "service_name": app.config["SERVICE_NAME"],
+            "navigation": _navigation(),
+            "sign_out_form": SignOutForm() if current_user.is_authenticated else None,
+            "permissions": permissions,
+            "govukRebrand": False,
+        }

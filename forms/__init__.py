@@ -1,0 +1,1 @@
+"""WTForms classes, one module per area. Forms only validate; views pass choices in."""
