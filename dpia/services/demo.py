@@ -6,7 +6,7 @@ April 2017, later revised to add a 30-day retention rule for alert images). Late
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -19,7 +19,7 @@ from dpia.services.assessments import create_assessment
 from dpia.services.questionnaires import latest_version, load_builtin_questionnaires
 from dpia.services.users import create_user, get_or_create_team
 
-DEMO_PASSWORD = "demonstration-only"
+DEMO_PASSWORD = "demonstration-only"  # noqa: S105 - published demo credential
 DEMO_TEAM = "Live Facial Recognition"
 DEMO_REFERENCE = "DPIA-2017-004"
 DEMO_ACCOUNTS = (
@@ -29,8 +29,8 @@ DEMO_ACCOUNTS = (
     ("admin@demo.test", "Avery Admin", Role.ADMIN),
 )
 
-REVISION_1_WRITTEN = datetime(2017, 4, 12, 9, 30, tzinfo=timezone.utc)
-REVISION_2_WRITTEN = datetime(2017, 11, 20, 14, 0, tzinfo=timezone.utc)
+REVISION_1_WRITTEN = datetime(2017, 4, 12, 9, 30, tzinfo=UTC)
+REVISION_2_WRITTEN = datetime(2017, 11, 20, 14, 0, tzinfo=UTC)
 
 _COMMON_ANSWERS = {
     "need.aims": (

@@ -51,7 +51,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-SESSION_TOKEN_KEY = "sid"
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret
 
 
 @login_manager.user_loader

@@ -1,0 +1,63 @@
+"""`make bench`: time the hot pages through the WSGI stack on a throw-away SQLite database.
+
+Speed targets live here, not in timed tests. Prints median and 95th-percentile milliseconds.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+from dpia.domain.clock import utcnow
+from dpia.extensions import db
+from dpia.services.demo import DEMO_PASSWORD, load_demo
+from tests.conftest import csrf_token, make_app
+
+ROUNDS = 200
+
+
+def timed(label: str, call, rounds: int = ROUNDS) -> None:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        response = call()
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code < 400, (label, response.status_code)
+    samples.sort()
+    p95 = samples[int(len(samples) * 0.95) - 1]
+    print(f"{label:<34} median {statistics.median(samples):6.2f} ms   p95 {p95:6.2f} ms   ({rounds} requests)")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", TESTING=False)
+        with app.app_context():
+            upgrade()
+            load_demo(now=utcnow())
+            db.session.commit()
+        client = app.test_client()
+        timed("GET /healthz", lambda: client.get("/healthz"))
+        timed("GET /sign-in", lambda: client.get("/sign-in"))
+
+        def sign_in():
+            fresh = app.test_client()
+            token = csrf_token(fresh)
+            return fresh.post("/sign-in", data={"email": "dpo@demo.test", "password": DEMO_PASSWORD,
+                                                "csrf_token": token})
+
+        timed("GET+POST /sign-in (argon2id)", sign_in, rounds=20)
+        sign_in_response = client.post("/sign-in", data={"email": "dpo@demo.test", "password": DEMO_PASSWORD,
+                                                         "csrf_token": csrf_token(client)})
+        assert sign_in_response.status_code == 302
+        timed("GET / (dashboard, signed in)", lambda: client.get("/"))
+        timed("GET /assessments/DPIA-2017-004", lambda: client.get("/assessments/DPIA-2017-004"))
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

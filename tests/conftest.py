@@ -1,0 +1,154 @@
+"""Fixtures: one migrated database per backend per test session, each test in a rolled-back
+transaction, a client, and `login_as` that signs in through the real sign-in form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+import pytest
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import event
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from dpia import create_app
+from dpia.config import TestConfig
+from dpia.extensions import db as _db
+from dpia.models import User
+from tests import factories
+from tests.databases import backends, fresh_database
+
+
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    Tests hold an app context open (for factories), and Flask reuses it for requests, so without
+    this the signed-in user cached in `g` by Flask-Login would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        saved = dict(g.__dict__) if has_app_context() else None
+        if saved is not None:
+            g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            if saved is not None:
+                g.__dict__.clear()
+                g.__dict__.update(saved)
+
+
+def make_app(database_url: str, **overrides: object) -> Flask:
+    app = create_app({**TestConfig.load(), "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app.test_client_class = FreshGlobalsClient
+    return app
+
+
+@pytest.fixture(scope="session", params=backends())
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database(backend, tmp_path_factory.mktemp(backend)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    """An app on a database built by the real migrations, not `create_all`."""
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture()
+def db(app: Flask) -> Iterator[object]:
+    """Run the test inside a transaction that is rolled back afterwards.
+
+    Code under test commits as usual; each commit only releases a savepoint.
+    """
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        # A plain sessionmaker: Flask-SQLAlchemy's own session would pick the engine, not this connection.
+        session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+                                 scopefunc=_app_ctx_id)
+        original = _db.session
+        _db.session = session
+        try:
+            yield _db
+        finally:
+            session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture()
+def client(app: Flask, db: object) -> FlaskClient:
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
+    """Fetch a page and return the CSRF token from its form."""
+    response = client.get(path)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture()
+def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    """Sign `user` in through the real form; returns the client for chaining."""
+
+    def _login(user: User, password: str = factories.PASSWORD) -> FlaskClient:
+        response = client.post("/sign-in", data={"email": user.email, "password": password,
+                                                  "csrf_token": csrf_token(client)})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return _login
+
+
+class StatementCounter:
+    """Counts SQL statements sent to the database while active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture()
+def count_queries(app: Flask, db: object) -> Callable[[], AbstractContextManager[StatementCounter]]:
+    """`with count_queries() as counter:` counts the SQL statements issued inside the block."""
+
+    @contextmanager
+    def counting() -> Iterator[StatementCounter]:
+        counter = StatementCounter()
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

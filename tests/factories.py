@@ -1,0 +1,70 @@
+"""`create_*` factories for tests. They flush, never commit, like services."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from functools import cache
+
+from dpia.domain.roles import Role
+from dpia.domain.states import Regime, RevisionState
+from dpia.extensions import db
+from dpia.models import Assessment, Membership, Revision, Team, User, UserRole
+from dpia.services.passwords import hash_password
+from dpia.services.questionnaires import latest_version, load_builtin_questionnaires
+
+PASSWORD = "a perfectly long test password"
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+_counter = itertools.count(1)
+
+
+@cache
+def _password_hash() -> str:
+    """Hash once: argon2id is deliberately slow, and factories make many users."""
+    return hash_password(PASSWORD)
+
+
+def create_team(name: str | None = None) -> Team:
+    team = Team(name=name or f"Team {next(_counter)}", created_at=NOW)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def create_user(
+    *roles: Role,
+    teams: tuple[Team, ...] = (),
+    email: str | None = None,
+    name: str | None = None,
+    active: bool = True,
+) -> User:
+    n = next(_counter)
+    user = User(email=email or f"user{n}@example.test", name=name or f"Test User {n}",
+                password_hash=_password_hash(), active=active, created_at=NOW)
+    user.role_rows = [UserRole(role=role) for role in (roles or (Role.TEAM_MEMBER,))]
+    user.memberships = [Membership(team=team, created_at=NOW) for team in teams]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_assessment(
+    team: Team | None = None,
+    *,
+    reference: str | None = None,
+    title: str = "Test assessment",
+    revisions: int = 1,
+    state: RevisionState = RevisionState.DRAFT,
+) -> Assessment:
+    version = latest_version("uk-dpia")
+    if version is None:
+        load_builtin_questionnaires(now=NOW)
+        version = latest_version("uk-dpia")
+    assessment = Assessment(reference=reference or f"DPIA-2026-{next(_counter):03d}", title=title,
+                            team=team or create_team(), regime=Regime.UK_GDPR, created_at=NOW)
+    db.session.add(assessment)
+    for number in range(1, revisions + 1):
+        db.session.add(Revision(assessment=assessment, number=number, state=state,
+                                questionnaire_version=version, created_at=NOW))
+    db.session.flush()
+    return assessment

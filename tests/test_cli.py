@@ -1,0 +1,76 @@
+"""The `flask dpia ...` commands."""
+
+from sqlalchemy import func, select
+
+from dpia.domain.roles import Role
+from dpia.models import Answer, Assessment, QuestionnaireVersion, Revision, User
+from dpia.services.passwords import verify_password
+
+
+def run(app, *args, input=None):  # noqa: A002
+    return app.test_cli_runner().invoke(args=["dpia", *args], input=input)
+
+
+def test_create_user_reads_password_from_stdin(app, db):
+    result = run(app, "create-user", "--email", "New.Person@Example.test", "--name", "New Person",
+                 "--role", "dpo", "--role", "reviewer", "--team", "Records", input="a long enough passphrase\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "new.person@example.test"))
+    assert user is not None
+    assert user.role_set == {Role.DPO, Role.REVIEWER}
+    assert user.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert verify_password(user.password_hash, "a long enough passphrase")
+    assert [m.team.name for m in user.memberships] == ["Records"]
+
+
+def test_create_user_refuses_weak_password_and_duplicate(app, db):
+    weak = run(app, "create-user", "--email", "a@example.test", "--name", "A", "--role", "admin", input="short\n")
+    assert weak.exit_code == 1
+    assert "15 characters or more" in weak.output
+    ok = run(app, "create-user", "--email", "b@example.test", "--name", "B", "--role", "admin",
+             input="another long passphrase\n")
+    assert ok.exit_code == 0
+    duplicate = run(app, "create-user", "--email", "B@example.test", "--name", "B", "--role", "admin",
+                    input="another long passphrase\n")
+    assert duplicate.exit_code == 1
+    assert "already exists" in duplicate.output
+
+
+def test_load_questionnaires_is_idempotent(app, db):
+    first = run(app, "load-questionnaires")
+    assert first.exit_code == 0
+    count = db.session.scalar(select(func.count(QuestionnaireVersion.id)))
+    second = run(app, "load-questionnaires")
+    assert "unchanged" in second.output
+    assert db.session.scalar(select(func.count(QuestionnaireVersion.id))) == count >= 1
+
+
+def test_demo_loads_the_motivating_case(app, db):
+    result = run(app, "demo")
+    assert result.exit_code == 0, result.output
+    assert "dpo@demo.test" in result.output and "demonstration-only" in result.output
+    assessment = db.session.scalar(select(Assessment).where(Assessment.reference == "DPIA-2017-004"))
+    assert assessment.title == "Live facial recognition trial"
+    assert assessment.team.name == "Live Facial Recognition"
+    first, second = assessment.revisions
+    assert first.created_at.year == 2017 and first.created_at.month == 4
+    assert second.number == 2 and "30 days" in second.rationale
+    scope = {number: db.session.scalar(
+        select(Answer.value).join(Revision).where(Revision.assessment_id == assessment.id,
+                                                  Revision.number == number,
+                                                  Answer.question_key == "processing.scope"))
+        for number in (1, 2)}
+    assert "30 days" in scope[2] and "30 days" not in scope[1]
+    again = run(app, "demo", "--if-empty")
+    assert again.exit_code == 0
+    assert "already has accounts" in again.output
+
+
+def test_demo_is_refused_in_production_unless_asked(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_ALLOWED", False)
+    refused = run(app, "demo")
+    assert refused.exit_code == 1
+    assert "production" in refused.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+    allowed = run(app, "demo", "--allow-production")
+    assert allowed.exit_code == 0

@@ -1,0 +1,54 @@
+"""Migrations: head matches the models, and every step runs up and down on each database."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from dpia.extensions import db
+from tests.conftest import make_app
+from tests.databases import backends, fresh_database
+
+
+@pytest.fixture(params=backends())
+def empty_app(request, tmp_path):
+    with fresh_database(request.param, tmp_path) as url:
+        app = make_app(url)
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+
+
+def model_diff(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def table_names(app):
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_head_matches_models(empty_app):
+    with empty_app.app_context():
+        upgrade()
+    assert model_diff(empty_app) == []
+    assert table_names(empty_app) == set(db.metadata.tables)
+
+
+def test_every_migration_steps_up_and_down(empty_app):
+    with empty_app.app_context():
+        script = ScriptDirectory.from_config(empty_app.extensions["migrate"].migrate.get_config())
+        revisions = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+        assert revisions, "no migrations found"
+        for revision in revisions:
+            upgrade(revision=revision)
+        schema_at_head = table_names(empty_app)
+        for _ in revisions:
+            downgrade(revision="-1")
+        assert table_names(empty_app) == set()
+        upgrade()
+        assert table_names(empty_app) == schema_at_head

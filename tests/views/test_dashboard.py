@@ -1,0 +1,51 @@
+"""The dashboard lists exactly the assessments a user may see, in a bounded number of queries."""
+
+from dpia.domain.roles import Role
+from tests import factories
+
+
+def test_team_member_sees_only_their_teams_assessments(client, db, login_as):
+    mine, theirs = factories.create_team(), factories.create_team()
+    factories.create_assessment(mine, title="Our CCTV upgrade")
+    factories.create_assessment(theirs, title="Their records system")
+    login_as(factories.create_user(Role.TEAM_MEMBER, teams=(mine,)))
+    body = client.get("/").get_data(as_text=True)
+    assert "Our CCTV upgrade" in body
+    assert "Their records system" not in body
+
+
+def test_dpo_sees_every_assessment_with_latest_revision(client, db, login_as):
+    factories.create_assessment(title="First project", revisions=3)
+    factories.create_assessment(title="Second project")
+    login_as(factories.create_user(Role.DPO))
+    body = client.get("/").get_data(as_text=True)
+    assert "First project" in body and "Second project" in body
+    assert '<td class="govuk-table__cell">3</td>' in body
+
+
+def test_navigation_depends_on_role(client, db, login_as):
+    login_as(factories.create_user(Role.TEAM_MEMBER))
+    assert 'href="/admin/users"' not in client.get("/").get_data(as_text=True)
+    assert client.get("/admin/users").status_code == 403
+
+
+def test_admin_sees_users_page(client, db, login_as):
+    admin = factories.create_user(Role.ADMIN, name="Ada Admin")
+    login_as(admin)
+    body = client.get("/").get_data(as_text=True)
+    assert 'href="/admin/users"' in body
+    users_page = client.get("/admin/users").get_data(as_text=True)
+    assert "Ada Admin" in users_page and "Administrator" in users_page
+
+
+def test_dashboard_statement_count_does_not_grow_with_assessments(client, db, login_as, count_queries):
+    login_as(factories.create_user(Role.DPO))
+    factories.create_assessment(revisions=2)
+    with count_queries() as few:
+        assert client.get("/").status_code == 200
+    for _ in range(10):
+        factories.create_assessment(revisions=3)
+    with count_queries() as many:
+        body = client.get("/").get_data(as_text=True)
+    assert body.count("govuk-table__row") == 12  # header + 11 assessments
+    assert many.count == few.count <= 5
