@@ -64,7 +64,7 @@ run: db-ready
 	@echo ""
 	@echo "dpia is starting on http://127.0.0.1:$(PORT)  (press Ctrl+C to stop)"
 	@echo ""
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) 'app:create_app()'
 
 chromium:
 	@if ! command -v chromium >/dev/null; then \

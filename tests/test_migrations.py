@@ -52,3 +52,10 @@ def test_every_migration_steps_up_and_down(empty_app):
         assert table_names(empty_app) == set()
         upgrade()
         assert table_names(empty_app) == schema_at_head
+
+
+def test_flask_db_check_is_clean(empty_app):
+    with empty_app.app_context():
+        upgrade()
+    result = empty_app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output

@@ -227,3 +227,23 @@ def test_next_path_is_followed(client, db):
     assert response.headers["Location"] == "/sign-in?next=/admin/users"
     response = sign_in(client, user.email, factories.PASSWORD, next="/admin/users")
     assert response.headers["Location"] == "/admin/users"
+
+
+def test_unknown_account_still_pays_for_a_hash_verification(client, db, monkeypatch):
+    """Unknown accounts cost the same argon2id work as wrong passwords, so timing reveals nothing."""
+    from dpia.services import users
+
+    calls = []
+    monkeypatch.setattr(users, "burn_verification_time", lambda password: calls.append(password))
+    sign_in(client, "nobody@example.test", "some long wrong password")
+    assert calls == ["some long wrong password"]
+
+
+def test_over_long_password_is_refused_before_hashing(client, db, monkeypatch):
+    from dpia.services import users
+
+    monkeypatch.setattr(users, "verify_password", lambda *a: pytest.fail("hashed an over-long password"))
+    user = factories.create_user()
+    response = sign_in(client, user.email, "x" * 100_000)
+    assert response.status_code == 200
+    assert "128 characters or fewer" in response.get_data(as_text=True)
