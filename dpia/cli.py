@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -88,6 +89,34 @@ def _echo_demo_accounts() -> None:
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_ACCOUNTS:
         click.echo(f"  {email:<22} {role.label}")
+
+
+questionnaire_cli = AppGroup("questionnaire", help="Work with questionnaire definitions.")
+dpia_cli.add_command(questionnaire_cli)
+
+
+@questionnaire_cli.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def questionnaire_check_command(files: tuple[str, ...]) -> None:
+    """Validate definition FILES; print each problem as FILE:LINE: message and exit 1 if any."""
+    from dpia.questionnaires.schema import check_text
+
+    failed = False
+    for name in files:
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            click.echo(f"{name}:1: cannot read the file: {error}", err=True)
+            failed = True
+            continue
+        problems = check_text(text, name)
+        for problem in problems:
+            click.echo(problem, err=True)
+        failed = failed or bool(problems)
+        if not problems:
+            click.echo(f"{name}: ok")
+    if failed:
+        sys.exit(1)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,19 +1,29 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
-from dpia.models.assessments import Answer, Assessment, Revision
+from dpia.models.assessments import Answer, Assessment, Revision, RevisionAddOn, SectionSave
 from dpia.models.audit import AuditEvent
 from dpia.models.questionnaires import Questionnaire, QuestionnaireVersion
+from dpia.models.rows import ROW_MODELS, AccessRule, Measure, RetentionRule, Risk, RowMixin, TableRow
 from dpia.models.users import LoginAttempt, Membership, Team, User, UserRole, UserSession
 
 __all__ = [
+    "ROW_MODELS",
+    "AccessRule",
     "Answer",
     "Assessment",
     "AuditEvent",
     "LoginAttempt",
+    "Measure",
     "Membership",
     "Questionnaire",
     "QuestionnaireVersion",
+    "RetentionRule",
     "Revision",
+    "RevisionAddOn",
+    "Risk",
+    "RowMixin",
+    "SectionSave",
+    "TableRow",
     "Team",
     "User",
     "UserRole",

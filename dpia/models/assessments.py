@@ -62,6 +62,41 @@ class Revision(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="revisions")
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
     created_by: Mapped[User | None] = relationship()
+    add_ons: Mapped[list[RevisionAddOn]] = relationship(
+        cascade="all, delete-orphan", order_by="RevisionAddOn.position", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class RevisionAddOn(db.Model):
+    """An add-on questionnaire version (e.g. live facial recognition) used by a revision."""
+
+    __tablename__ = "revision_add_on"
+
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), primary_key=True)
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship(lazy="joined")
+
+
+class SectionSave(db.Model):
+    """The version counter of one section of one revision.
+
+    A section form carries the counter it was loaded with; saving checks and bumps it, so when two
+    people edit the same section the second save is refused with their text kept.
+    """
+
+    __tablename__ = "section_save"
+
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), primary_key=True)
+    section_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    updated_by: Mapped[User | None] = relationship()
 
     __mapper_args__ = {"version_id_col": lock_version}
 

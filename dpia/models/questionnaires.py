@@ -17,6 +17,7 @@ class Questionnaire(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="core", server_default="core")  # core | add_on
     created_at: Mapped[datetime]
 
     versions: Mapped[list[QuestionnaireVersion]] = relationship(

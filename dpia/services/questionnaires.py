@@ -6,15 +6,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 
-from dpia.domain.errors import ValidationError
+from dpia.domain.questionnaire import Definition, combine
 from dpia.extensions import db
-from dpia.models import Questionnaire, QuestionnaireVersion
+from dpia.models import Questionnaire, QuestionnaireVersion, Revision
+from dpia.questionnaires.schema import parse
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
 
@@ -25,17 +26,28 @@ def definition_hash(definition: dict[str, Any]) -> str:
 
 
 def read_definition(path: Path) -> dict[str, Any]:
-    """Parse a YAML definition and check the parts the data model depends on."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ValidationError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ValidationError(f"{path}: a definition must be a mapping")
-    for field in ("key", "title", "version", "sections"):
-        if field not in data:
-            raise ValidationError(f"{path}: missing '{field}'")
-    return data
+    """Parse and validate a YAML definition file.
+
+    :raise DefinitionError: with `FILE:LINE: message` for every problem found.
+    """
+    return parse(path.read_text(encoding="utf-8"), str(path))
+
+
+@lru_cache(maxsize=64)
+def _definition_from_json(content_hash: str, definition_json: str) -> Definition:
+    return Definition.from_dict(json.loads(definition_json))
+
+
+def definition_for_version(version: QuestionnaireVersion) -> Definition:
+    """The typed definition of a stored version, converted once per process (versions never change)."""
+    return _definition_from_json(version.content_hash, json.dumps(version.definition))
+
+
+def revision_definition(revision: Revision) -> Definition:
+    """The questionnaire a revision is filled against: its core version plus its add-ons, in order."""
+    core = definition_for_version(revision.questionnaire_version)
+    add_ons = tuple(definition_for_version(a.questionnaire_version) for a in revision.add_ons)
+    return combine(core, add_ons)
 
 
 @dataclass(frozen=True)
@@ -53,7 +65,8 @@ def load_definition(definition: dict[str, Any], *, now: datetime) -> LoadResult:
     content_hash = definition_hash(definition)
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.key == definition["key"]))
     if questionnaire is None:
-        questionnaire = Questionnaire(key=definition["key"], title=definition["title"], created_at=now)
+        questionnaire = Questionnaire(key=definition["key"], title=definition["title"],
+                                      kind=definition.get("kind", "core"), created_at=now)
         db.session.add(questionnaire)
         db.session.flush()
     existing = db.session.scalar(

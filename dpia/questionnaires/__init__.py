@@ -1,0 +1,1 @@
+"""Built-in questionnaire definitions (YAML files beside this module) and their schema."""
