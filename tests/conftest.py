@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.routing import Rule
 
 from dpia import create_app
 from dpia.config import TestConfig
@@ -96,6 +97,12 @@ def db(app: Flask) -> Iterator[object]:
 @pytest.fixture()
 def client(app: Flask, db: object) -> FlaskClient:
     return app.test_client()
+
+
+def example_path(rule: Rule) -> str:
+    """A concrete URL for a route: 1 for numbers, "example" for other parts."""
+    return re.sub(r"<(?:([^:>]+):)?([^>]+)>",
+                  lambda m: "1" if m.group(1) in ("int", "float") else "example", rule.rule)
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -5,13 +5,21 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 
 from dpia.domain.roles import Role
 from dpia.domain.states import Regime, RevisionState
 from dpia.extensions import db
-from dpia.models import Assessment, Membership, Revision, Team, User, UserRole
+from dpia.models import Assessment, Membership, QuestionnaireVersion, Revision, Team, User, UserRole
+from dpia.services.answers import prefill_rows
 from dpia.services.passwords import hash_password
-from dpia.services.questionnaires import latest_version, load_builtin_questionnaires
+from dpia.services.questionnaires import (
+    definition_for_version,
+    latest_version,
+    load_builtin_questionnaires,
+    load_definition,
+    read_definition,
+)
 
 PASSWORD = "a perfectly long test password"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -48,6 +56,14 @@ def create_user(
     return user
 
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def create_questionnaire_version(name: str = "all-types") -> QuestionnaireVersion:
+    """Store a test definition from tests/fixtures/<name>.yaml (once; later calls reuse it)."""
+    return load_definition(read_definition(FIXTURES / f"{name}.yaml"), now=NOW).version
+
+
 def create_assessment(
     team: Team | None = None,
     *,
@@ -55,8 +71,10 @@ def create_assessment(
     title: str = "Test assessment",
     revisions: int = 1,
     state: RevisionState = RevisionState.DRAFT,
+    version: QuestionnaireVersion | None = None,
 ) -> Assessment:
-    version = latest_version("uk-dpia")
+    if version is None:
+        version = latest_version("uk-dpia")
     if version is None:
         load_builtin_questionnaires(now=NOW)
         version = latest_version("uk-dpia")
@@ -64,7 +82,9 @@ def create_assessment(
                             team=team or create_team(), regime=Regime.UK_GDPR, created_at=NOW)
     db.session.add(assessment)
     for number in range(1, revisions + 1):
-        db.session.add(Revision(assessment=assessment, number=number, state=state,
-                                questionnaire_version=version, created_at=NOW))
-    db.session.flush()
+        revision = Revision(assessment=assessment, number=number, state=state, questionnaire_version=version,
+                            created_at=NOW)
+        db.session.add(revision)
+        db.session.flush()
+        prefill_rows(revision, definition_for_version(version), now=NOW)
     return assessment

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from dpia.domain.errors import PermissionDeniedError
 from dpia.domain.roles import Role
+from dpia.domain.states import RevisionState
 
 
 class Actor(Protocol):
@@ -29,10 +30,18 @@ class OwnedByTeam(Protocol):
     team_id: int
 
 
+class RevisionLike(Protocol):
+    state: RevisionState
+
+    @property
+    def assessment(self) -> OwnedByTeam: ...
+
+
 class Permission(enum.StrEnum):
     """Named permissions, `area:action`, for audit messages and templates."""
 
     ASSESSMENT_VIEW = "assessment:view"
+    REVISION_EDIT = "revision:edit"
     ASSESSMENT_LIST_ALL = "assessment:list_all"
     USER_MANAGE = "user:manage"
 
@@ -54,6 +63,17 @@ def can_view_assessment(actor: Actor | None, assessment: OwnedByTeam) -> bool:
     if actor is None:
         return False
     return can_list_all_assessments(actor) or assessment.team_id in actor.team_ids
+
+
+# Only these states accept edits; anything approved is frozen and changes need a new revision.
+EDITABLE_STATES = frozenset({RevisionState.DRAFT, RevisionState.CHANGES_REQUESTED})
+
+
+def can_edit_revision(actor: Actor | None, revision: RevisionLike) -> bool:
+    """Only the owning team edits, and only while the revision is a draft or sent back for changes."""
+    if actor is None or revision.state not in EDITABLE_STATES:
+        return False
+    return revision.assessment.team_id in actor.team_ids
 
 
 def can_manage_users(actor: Actor | None) -> bool:

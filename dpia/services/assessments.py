@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,8 +11,10 @@ from sqlalchemy import func, select
 from dpia.domain.permissions import can_list_all_assessments
 from dpia.domain.states import Regime, RevisionState
 from dpia.extensions import db
-from dpia.models import Assessment, QuestionnaireVersion, Revision, Team, User
+from dpia.models import Assessment, QuestionnaireVersion, Revision, RevisionAddOn, Team, User
+from dpia.services.answers import prefill_rows
 from dpia.services.audit import record_event
+from dpia.services.questionnaires import revision_definition
 
 
 @dataclass(frozen=True)
@@ -56,14 +59,18 @@ def create_assessment(
     team: Team,
     regime: Regime,
     questionnaire_version: QuestionnaireVersion,
+    add_ons: Sequence[QuestionnaireVersion] = (),
 ) -> Assessment:
-    """Create an assessment with its first, draft revision."""
+    """Create an assessment with its first, draft revision, and the starting rows its questionnaires give."""
     assessment = Assessment(reference=reference, title=title, team=team, regime=regime,
                             created_at=now, created_by=actor)
     revision = Revision(assessment=assessment, number=1, state=RevisionState.DRAFT,
                         questionnaire_version=questionnaire_version, created_at=now, created_by=actor)
+    revision.add_ons = [RevisionAddOn(questionnaire_version=version, position=position)
+                        for position, version in enumerate(add_ons)]
     db.session.add_all([assessment, revision])
     db.session.flush()
+    prefill_rows(revision, revision_definition(revision), now=now, actor=actor)
     record_event(actor=actor, now=now, action="assessment.create", object_type="assessment",
                  object_id=assessment.id, summary={"reference": reference})
     return assessment

@@ -1,12 +1,16 @@
 """The built-in demonstration: a police force's live facial recognition trial.
 
-Everything here is invented wording about the public facts of the motivating case (a PIA written in
-April 2017, later revised to add a 30-day retention rule for alert images). Later features extend it.
+The facts are those of the motivating case (a PIA written in April 2017; a 30-day retention rule for
+alert images decided later and written into revision 2; alert images visible only to officers and
+staff assigned to the deployment; 104 alerts, 2 confirmed, 102 incorrect; age not recorded). All
+wording is ours. Later features extend it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -14,9 +18,10 @@ from dpia.domain.errors import DomainError
 from dpia.domain.roles import Role
 from dpia.domain.states import Regime, RevisionState
 from dpia.extensions import db
-from dpia.models import Answer, Assessment, Revision, User
+from dpia.models import AccessRule, Answer, Assessment, RetentionRule, Revision, RevisionAddOn, Risk, User
+from dpia.services.answers import insert_rows, prefill_rows
 from dpia.services.assessments import create_assessment
-from dpia.services.questionnaires import latest_version, load_builtin_questionnaires
+from dpia.services.questionnaires import latest_version, load_builtin_questionnaires, revision_definition
 from dpia.services.users import create_user, get_or_create_team
 
 DEMO_PASSWORD = "demonstration-only"  # noqa: S105 - published demo credential
@@ -32,7 +37,17 @@ DEMO_ACCOUNTS = (
 REVISION_1_WRITTEN = datetime(2017, 4, 12, 9, 30, tzinfo=UTC)
 REVISION_2_WRITTEN = datetime(2017, 11, 20, 14, 0, tzinfo=UTC)
 
-_COMMON_ANSWERS = {
+_COMMON_ANSWERS: dict[str, Any] = {
+    "screening.mandatory_triggers": ["large_scale_sensitive", "public_monitoring"],
+    "screening.criteria": ["systematic_monitoring", "sensitive_data", "large_scale", "matching_datasets",
+                           "innovative_technology"],
+    "screening.ico_list": ["innovative_technology", "biometric_data", "data_matching"],
+    "screening.outcome": "required",
+    "screening.reasons": (
+        "The trial compares the faces of everyone passing the cameras with a watchlist. That is "
+        "**biometric data used to identify people**, collected by systematically monitoring a public "
+        "place, with a new technology. Any one of these points to high risk."
+    ),
     "need.aims": (
         "Trial live facial recognition at planned public events to find people wanted by the courts "
         "or by police for serious offences. Cameras compare faces passing a fixed point against a "
@@ -43,6 +58,8 @@ _COMMON_ANSWERS = {
         "The trial processes **biometric data** to identify people, monitors a publicly accessible "
         "place systematically, and uses a new technology. Each of these alone points to high risk."
     ),
+    "need.controller": "Northshire Police",
+    "need.project_lead": {"name": "Sam Okafor", "role": "Detective Superintendent, LFR project lead"},
     "processing.nature": (
         "Cameras stream video to a van on site. The software detects faces, turns each into a "
         "template and compares it with the watchlist. Faces that do not match are discarded at once. "
@@ -52,10 +69,18 @@ _COMMON_ANSWERS = {
         "People passing the cameras have no relationship with the force and cannot opt out other "
         "than by avoiding the area. Signs and leaflets announce each deployment."
     ),
+    "processing.vulnerable_included": True,
+    "processing.vulnerable_details": (
+        "Crowds at public events include children and vulnerable adults. Their faces are processed "
+        "like anyone else's and deleted at once unless they match the watchlist."
+    ),
     "processing.purposes": (
         "Locate wanted people quickly and safely, and learn whether the technology is accurate and "
         "fair enough to justify wider use."
     ),
+    "processing.people_count": 100000,
+    "processing.geographic_area": "Event sites in Northshire chosen for each deployment",
+    "processing.start_date": "2017-06",
     "consultation.views_sought": True,
     "consultation.details": "Briefings for local councillors and an independent ethics panel before each deployment.",
     "necessity.lawful_basis": (
@@ -65,19 +90,52 @@ _COMMON_ANSWERS = {
     "necessity.alternatives": (
         "Officers' recognition from briefings was considered; it cannot cover a crowd of this size."
     ),
-    "risks.summary": (
-        "- Everyone passing is scanned, not only people on the watchlist.\n"
-        "- An incorrect alert could lead to an unwarranted stop.\n"
-        "- The software may perform differently by sex, ethnicity or age."
+    "necessity.transparency": "Signs at every camera position, leaflets handed out on the day, and a web page.",
+    "necessity.rights": "Requests go to the force's data protection team; most images no longer exist by then.",
+    "necessity.international_transfers": False,
+    "necessity.security": "The van's system is not connected to the internet; alert images are encrypted at rest.",
+    "measures.plan": "Each measure has an owner in the project plan and is checked before every deployment.",
+    "outcomes.actions": "Measures are built into the deployment checklist signed by the authorising officer.",
+    "outcomes.residual_risk": "Medium: incorrect alerts remain possible and every alert is checked by an officer.",
+    "outcomes.start_after_signoff": True,
+    "outcomes.public_summary": (
+        "We trialled live facial recognition at public events. Faces that do not match a watchlist are "
+        "deleted at once; alerts are checked by an officer before anyone is approached."
     ),
-    "measures.summary": (
-        "- Every alert is checked by a trained officer before any approach.\n"
-        "- Non-matching faces are deleted immediately.\n"
-        "- Accuracy is recorded per deployment and reviewed after the trial."
+    "review.schedule": "before_each_deployment",
+    "review.next_date": "2018-04-30",
+    "lfr.purpose": "Finding people wanted by the courts or by police for serious offences.",
+    "lfr.strict_necessity": (
+        "Wanted people are known to attend these events and have not been found by other means. The "
+        "deployment is limited in time and place and the watchlist to serious offences."
     ),
+    "lfr.schedule_8_condition": "statutory_purposes",
+    "lfr.policy_document_reference": "APD-LFR-01",
+    "lfr.who_and_where": (
+        "Only people wanted for serious offences may be on a watchlist. Deployments are limited to "
+        "named events approved by the authorising officer."
+    ),
+    "lfr.assembly_and_expression": "Not deployed at protests or political gatherings.",
+    "lfr.authorising_officer": {"name": "Jo Marsh", "role": "Superintendent"},
+    "lfr.objective": "Locate people wanted for serious offences at the event.",
+    "lfr.start_date": "2017-06-10",
+    "lfr.end_date": "2017-06-10",
+    "lfr.public_notice": "Signs at each camera, leaflets, and a press release two days before.",
+    "lfr.watchlist_categories": ["wanted_by_courts", "wanted_by_police"],
+    "lfr.categories_published": False,
+    "lfr.image_quality": "Only custody images taken in the last five years are used.",
+    "lfr.pre_deployment_review": True,
+    "lfr.children_on_watchlist": False,
+    "lfr.human_review": "Every alert is reviewed by a trained officer before any approach.",
+    "lfr.incorrect_alerts": "An incorrect alert is dismissed on screen and nobody is approached.",
+    "lfr.eia_reference": "EIA-2017-031",
+    "lfr.bias_steps": "We asked for the supplier's test results, and we will record outcomes by sex and ethnicity.",
+    "lfr.monitoring_plan": "Outcomes are recorded per deployment. The age of people is **not recorded**.",
+    "lfr.logging": True,
+    "lfr.export_controls": "Alert images cannot be exported from the van except as evidence, logged.",
 }
 
-_REVISION_1_ONLY = {
+_REVISION_1_ONLY: dict[str, Any] = {
     "processing.scope": (
         "Faces of everyone passing the cameras during a deployment of up to eight hours. Alert "
         "images are kept with the deployment record; no fixed retention period is set yet."
@@ -85,7 +143,7 @@ _REVISION_1_ONLY = {
     "necessity.minimisation": "Only faces in the camera's field of view are processed; no audio is recorded.",
 }
 
-_REVISION_2_ONLY = {
+_REVISION_2_ONLY: dict[str, Any] = {
     "processing.scope": (
         "Faces of everyone passing the cameras during a deployment of up to eight hours. Images of "
         "alerts, confirmed or incorrect, are **kept for 30 days** and then deleted, unless needed as "
@@ -97,6 +155,49 @@ _REVISION_2_ONLY = {
     ),
 }
 
+_CORE_RETENTION = [{
+    "data_category": "Deployment records and accuracy figures", "trigger": "other", "deletion_method": "manual",
+    "justification": "Kept under the force's records management policy to evaluate the trial.",
+}]
+_CORE_ACCESS = [{"data_category": "Deployment records", "who": "The LFR project team and the data protection officer",
+                 "logged": True}]
+_DATA_CATEGORIES = [
+    {"category": "Facial images and templates of passers-by", "special": True,
+     "description": "Biometric data processed to identify people; deleted at once when there is no match."},
+    {"category": "Watchlist images", "special": True, "description": "Custody images of wanted people."},
+]
+_NON_MATCHES = {
+    "data_category": "Faces that do not match the watchlist", "period_days": 0, "trigger": "on_capture",
+    "deletion_method": "automatic", "justification": "Nothing is kept about people who are not sought.",
+}
+_WATCHLIST = {
+    "data_category": "The deployment's watchlist", "period_days": 0, "trigger": "end_of_deployment",
+    "deletion_method": "automatic", "justification": "A new watchlist is compiled and approved for each deployment.",
+}
+_ALERT_IMAGES = {
+    "data_category": "Alert images and match data (confirmed and incorrect alerts)", "period_days": 30,
+    "trigger": "on_alert", "deletion_method": "automatic",
+    "justification": "Long enough to deal with complaints and review the trial's accuracy.",
+    "exceptions": "Kept longer only when needed as evidence.",
+}
+_ACCESS = [{"data_category": "Alert images", "who": "Officers and staff assigned to the deployment",
+            "logged": True, "notes": "Viewing happens in the van; every view is logged."}]
+_RISK_RATINGS = {  # index into the add-on's ten starting risks -> (before, after)
+    0: ("probable", "significant", "possible", "minimal"),
+    1: ("possible", "severe", "remote", "significant"),
+    2: ("possible", "significant", "remote", "minimal"),
+    3: ("possible", "severe", "possible", "significant"),
+}
+_MEASURES = [
+    (1, "Every alert is checked by a trained officer before anyone is approached.", "reduced"),
+    (0, "Faces that do not match are deleted at once and never stored.", "reduced"),
+    (3, "Outcomes are recorded by sex and ethnicity and reviewed after the trial.", "reduced"),
+]
+_DEPLOYMENT = [{"date": "2017-06-10", "location": "Northshire city centre, summer festival",
+                "authorising_officer": "Superintendent Jo Marsh", "alerts": 104, "confirmed": 2, "incorrect": 102,
+                "age_recorded": False,
+                "notes": "Faces scanned were not counted. Age of the people alerted on was not recorded."}]
+
 
 def demo_is_loaded() -> bool:
     return db.session.scalar(select(func.count(Assessment.id)).where(Assessment.reference == DEMO_REFERENCE)) > 0
@@ -106,11 +207,47 @@ def database_is_empty() -> bool:
     return (db.session.scalar(select(func.count(User.id))) or 0) == 0
 
 
-def _add_answers(revision: Revision, answers: dict[str, object], *, by: User, at: datetime) -> None:
+def _add_answers(revision: Revision, answers: Mapping[str, Any], *, by: User, at: datetime) -> None:
     db.session.add_all(
         Answer(revision=revision, question_key=key, value=value, updated_at=at, updated_by_id=by.id)
         for key, value in answers.items()
     )
+
+
+def _fill(revision: Revision, answers: Mapping[str, Any], retention: Sequence[Mapping[str, Any]], *,
+          author: User, at: datetime) -> None:
+    """Answers and rows of one demo revision (the add-on's starting rows are already there)."""
+    definition = revision_definition(revision)
+    _add_answers(revision, answers, by=author, at=at)
+    tables: dict[str, Sequence[Mapping[str, Any]]] = {
+        "processing.retention": _CORE_RETENTION, "processing.access": _CORE_ACCESS,
+        "processing.data_categories": _DATA_CATEGORIES, "lfr.deployments": _DEPLOYMENT,
+    }
+    for key, rows in tables.items():
+        insert_rows(revision, definition.question(key), rows, definition, now=at, actor=author)
+    # Replace the add-on's suggested retention and access rows with what this revision decided.
+
+
+    for model in (RetentionRule, AccessRule):
+        for row in db.session.scalars(select(model).where(model.revision_id == revision.id,
+                                                          model.question_key.like("lfr.%"))):
+            db.session.delete(row)
+    db.session.flush()
+    insert_rows(revision, definition.question("lfr.retention"), retention, definition, now=at, actor=author)
+    insert_rows(revision, definition.question("lfr.access"), _ACCESS, definition, now=at, actor=author)
+    risks = list(db.session.scalars(select(Risk).where(Risk.revision_id == revision.id).order_by(Risk.position)))
+    model = definition.risk_model
+    for index, (likelihood, severity, after_l, after_s) in _RISK_RATINGS.items():
+        risk = risks[index]
+        risk.likelihood, risk.severity = likelihood, severity
+        risk.residual_likelihood, risk.residual_severity = after_l, after_s
+        risk.risk_model_key = model.key
+        risk.overall = model.overall(likelihood, severity)
+        risk.residual = model.overall(after_l, after_s)
+    measures = [{"risk_uid": risks[i].row_uid, "description": text, "effect": effect, "approved": True}
+                for i, text, effect in _MEASURES]
+    insert_rows(revision, definition.question("measures.register"), measures, definition, now=at, actor=author)
+    db.session.flush()
 
 
 def load_demo(*, now: datetime) -> Assessment:
@@ -118,9 +255,9 @@ def load_demo(*, now: datetime) -> Assessment:
     if demo_is_loaded():
         raise DomainError("The demo data is already loaded")
     load_builtin_questionnaires(now=now)
-    version = latest_version("uk-dpia")
-    if version is None:  # pragma: no cover - the file ships with the package
-        raise DomainError("The built-in UK DPIA questionnaire is missing")
+    core, add_on = latest_version("uk-dpia"), latest_version("lfr-add-on")
+    if core is None or add_on is None:  # pragma: no cover - the files ship with the package
+        raise DomainError("The built-in questionnaires are missing")
     team = get_or_create_team(DEMO_TEAM, now=now)
     users = {
         role: create_user(actor=None, now=now, email=email, name=name, password=DEMO_PASSWORD,
@@ -128,19 +265,22 @@ def load_demo(*, now: datetime) -> Assessment:
         for email, name, role in DEMO_ACCOUNTS
     }
     author = users[Role.TEAM_MEMBER]
-    assessment = create_assessment(actor=author, now=now, reference=DEMO_REFERENCE,
+    assessment = create_assessment(actor=author, now=REVISION_1_WRITTEN, reference=DEMO_REFERENCE,
                                    title="Live facial recognition trial", team=team,
-                                   regime=Regime.DPA_2018_PART_3, questionnaire_version=version)
-    assessment.created_at = REVISION_1_WRITTEN
+                                   regime=Regime.DPA_2018_PART_3, questionnaire_version=core, add_ons=[add_on])
     first = assessment.revisions[0]
-    first.created_at = REVISION_1_WRITTEN
+    _fill(first, _COMMON_ANSWERS | _REVISION_1_ONLY, [_NON_MATCHES, _WATCHLIST], author=author,
+          at=REVISION_1_WRITTEN)
     first.state = RevisionState.APPROVED
-    _add_answers(first, _COMMON_ANSWERS | _REVISION_1_ONLY, by=author, at=REVISION_1_WRITTEN)
 
-    second = Revision(assessment=assessment, number=2, state=RevisionState.DRAFT,
-                      questionnaire_version=version, created_at=REVISION_2_WRITTEN, created_by=author,
+    second = Revision(assessment=assessment, number=2, state=RevisionState.DRAFT, questionnaire_version=core,
+                      created_at=REVISION_2_WRITTEN, created_by=author,
                       rationale="Adds the decision to keep alert images for 30 days, then delete them.")
+    second.add_ons = [RevisionAddOn(questionnaire_version=add_on, position=0)]
     db.session.add(second)
-    _add_answers(second, _COMMON_ANSWERS | _REVISION_2_ONLY, by=author, at=REVISION_2_WRITTEN)
     db.session.flush()
+
+    prefill_rows(second, revision_definition(second), now=REVISION_2_WRITTEN, actor=author)
+    _fill(second, _COMMON_ANSWERS | _REVISION_2_ONLY, [_NON_MATCHES, _WATCHLIST, _ALERT_IMAGES], author=author,
+          at=REVISION_2_WRITTEN)
     return assessment

@@ -1,28 +1,226 @@
-"""Pages about one assessment."""
+"""Pages about one assessment: its revisions, the task list, section pages, table rows and the
+check-your-answers page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from dpia.domain.permissions import can_view_assessment
+from dpia.domain.clock import utcnow
+from dpia.domain.permissions import can_edit_revision, can_view_assessment
+from dpia.domain.questionnaire import Question, Section
 from dpia.extensions import db
 from dpia.models import Assessment, Revision
+from dpia.services import answers as answer_service
+from dpia.services.answers import RevisionContent, RowConflict, SectionConflict
+from forms.questionnaire import build_form, posted_lock_version, raw_values, set_errors
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
 
-@bp.route("/<reference>")
-def show(reference: str):
+def _visible_assessment(reference: str) -> Assessment:
     assessment = db.session.scalar(
         select(Assessment)
         .where(Assessment.reference == reference)
         .options(selectinload(Assessment.revisions).selectinload(Revision.created_by),
-                 selectinload(Assessment.team))
+                 joinedload(Assessment.team))
     )
     # Not found and not allowed look the same, so references cannot be probed.
     if assessment is None or not can_view_assessment(current_user, assessment):
         abort(404)
-    return render_template("assessments/show.html", assessment=assessment)
+    return assessment
+
+
+def _visible_revision(reference: str, number: int) -> Revision:
+    revision = db.session.scalar(
+        select(Revision)
+        .join(Assessment)
+        .where(Assessment.reference == reference, Revision.number == number)
+        .options(joinedload(Revision.assessment).joinedload(Assessment.team),
+                 joinedload(Revision.questionnaire_version))
+    )
+    if revision is None or not can_view_assessment(current_user, revision.assessment):
+        abort(404)
+    return revision
+
+
+def _editable_revision(reference: str, number: int) -> Revision:
+    revision = _visible_revision(reference, number)
+    if not can_edit_revision(current_user, revision):
+        abort(403)
+    return revision
+
+
+def _section_or_404(content: RevisionContent, section_key: str) -> Section:
+    section = content.definition.section(section_key)
+    if section is None:
+        abort(404)
+    return section
+
+
+def _table_or_404(content: RevisionContent, question_key: str) -> tuple[Section, Question]:
+    for section in content.definition.sections:
+        for question in section.questions:
+            if question.key == question_key and question.is_table:
+                return section, question
+    abort(404)
+
+
+@bp.route("/<reference>")
+def show(reference: str):
+    return render_template("assessments/show.html", assessment=_visible_assessment(reference))
+
+
+@bp.route("/<reference>/revisions/<int:number>")
+def task_list(reference: str, number: int):
+    revision = _visible_revision(reference, number)
+    content = answer_service.load_content(revision)
+    progress = [(section, content.progress(section)) for section in content.definition.sections]
+    return render_template("assessments/task_list.html", revision=revision, content=content, progress=progress,
+                           editable=can_edit_revision(current_user, revision))
+
+
+@bp.route("/<reference>/revisions/<int:number>/check")
+def check_answers(reference: str, number: int):
+    revision = _visible_revision(reference, number)
+    content = answer_service.load_content(revision)
+    progress = {section.key: content.progress(section) for section in content.definition.sections}
+    return render_template("assessments/check_answers.html", revision=revision, content=content,
+                           progress=progress, editable=can_edit_revision(current_user, revision))
+
+
+@bp.route("/<reference>/revisions/<int:number>/sections/<section_key>", methods=["GET", "POST"])
+def section(reference: str, number: int, section_key: str):
+    revision = _editable_revision(reference, number)
+    content = answer_service.load_content(revision)
+    section = _section_or_404(content, section_key)
+    questions = [q for q in section.questions if not q.is_table]
+    stored_lock = content.section_locks.get(section.key, 0)
+    if request.method == "GET":
+        form = build_form(questions, values=content.answers, lock_version=stored_lock)
+        return _render_section(revision, content, section, form, values=content.answers)
+
+    form = build_form(questions, values=content.answers, lock_version=stored_lock, formdata=request.form)
+    raw = raw_values(questions, request.form)
+    if request.form.get("action") == "preview":
+        outcome = answer_service.parse_section(content, section, raw)
+        set_errors(form, outcome.errors)
+        return _render_section(revision, content, section, form, values={**content.answers, **outcome.values},
+                               preview=True, status=400 if outcome.errors else 200)
+    try:
+        outcome = answer_service.save_section(actor=current_user, now=utcnow(), revision=revision,
+                                              section_key=section.key, raw=raw,
+                                              expected_lock=posted_lock_version(form))
+    except SectionConflict as conflict:
+        db.session.rollback()
+        form.lock_version.data = str(stored_lock)  # saving again now overwrites, knowingly
+        mine = answer_service.parse_section(content, section, raw).values
+        return _render_section(revision, content, section, form, values={**content.answers, **mine},
+                               conflict=conflict, status=409)
+    if not outcome.ok:
+        set_errors(form, outcome.errors)
+        return _render_section(revision, content, section, form, values={**content.answers, **outcome.values},
+                               status=400)
+    db.session.commit()
+    after = answer_service.load_content(revision).progress(section)
+    if after.missing:
+        flash(f"{section.title} saved. {len(after.missing)} required "
+              f"{'answer is' if len(after.missing) == 1 else 'answers are'} still to give.", "success")
+    else:
+        flash(f"{section.title} saved and complete.", "success")
+    return redirect(url_for(".task_list", reference=reference, number=number))
+
+
+def _render_section(revision: Revision, content: RevisionContent, section: Section, form, *, values,
+                    preview: bool = False, conflict: SectionConflict | None = None, status: int = 200):
+    return render_template("assessments/section.html", revision=revision, content=content, section=section,
+                           form=form, values=values, preview=preview, conflict=conflict), status
+
+
+@bp.route("/<reference>/revisions/<int:number>/tables/<question_key>/rows/new", methods=["GET", "POST"])
+def add_row(reference: str, number: int, question_key: str):
+    revision = _editable_revision(reference, number)
+    content = answer_service.load_content(revision)
+    section, question = _table_or_404(content, question_key)
+    lookup = {c.key: content.options_for(c) for c in question.columns}
+    if request.method == "GET":
+        form = build_form(question.columns, values={}, lock_version=0, option_lookup=lookup)
+        return _render_row(revision, content, section, question, form, uid=None)
+    form = build_form(question.columns, values={}, lock_version=0, formdata=request.form, option_lookup=lookup)
+    outcome = answer_service.add_row(actor=current_user, now=utcnow(), revision=revision,
+                                     question_key=question.key, raw=raw_values(question.columns, request.form))
+    if not outcome.ok:
+        set_errors(form, outcome.errors)
+        return _render_row(revision, content, section, question, form, uid=None, status=400)
+    db.session.commit()
+    flash(f"Row added to {question.label.lower()}", "success")
+    return redirect(url_for(".section", reference=reference, number=number, section_key=section.key)
+                    + f"#{question.key}")
+
+
+@bp.route("/<reference>/revisions/<int:number>/tables/<question_key>/rows/<uid>", methods=["GET", "POST"])
+def edit_row(reference: str, number: int, question_key: str, uid: str):
+    revision = _editable_revision(reference, number)
+    content = answer_service.load_content(revision)
+    section, question = _table_or_404(content, question_key)
+    row = next((r for r in content.rows.get(question.key, ()) if r.uid == uid), None)
+    if row is None:
+        abort(404)
+    lookup = {c.key: content.options_for(c) for c in question.columns}
+    if request.method == "GET":
+        form = build_form(question.columns, values=row.cells, lock_version=row.lock_version, option_lookup=lookup)
+        return _render_row(revision, content, section, question, form, uid=uid, ref=row.ref)
+    form = build_form(question.columns, values=row.cells, lock_version=row.lock_version, formdata=request.form,
+                      option_lookup=lookup)
+    try:
+        outcome = answer_service.update_row(actor=current_user, now=utcnow(), revision=revision,
+                                            question_key=question.key, uid=uid,
+                                            raw=raw_values(question.columns, request.form),
+                                            expected_lock=posted_lock_version(form))
+    except RowConflict as conflict:
+        db.session.rollback()
+        form.lock_version.data = str(row.lock_version)
+        return _render_row(revision, content, section, question, form, uid=uid, ref=row.ref,
+                           conflict=conflict, status=409)
+    if not outcome.ok:
+        set_errors(form, outcome.errors)
+        return _render_row(revision, content, section, question, form, uid=uid, ref=row.ref, status=400)
+    db.session.commit()
+    flash(f"Row {row.ref} updated", "success")
+    return redirect(url_for(".section", reference=reference, number=number, section_key=section.key)
+                    + f"#{question.key}")
+
+
+@bp.route("/<reference>/revisions/<int:number>/tables/<question_key>/rows/<uid>/remove", methods=["GET", "POST"])
+def remove_row(reference: str, number: int, question_key: str, uid: str):
+    revision = _editable_revision(reference, number)
+    content = answer_service.load_content(revision)
+    section, question = _table_or_404(content, question_key)
+    row = next((r for r in content.rows.get(question.key, ()) if r.uid == uid), None)
+    back = url_for(".section", reference=reference, number=number, section_key=section.key) + f"#{question.key}"
+    if row is None:
+        flash("That row had already been removed", "success")
+        return redirect(back)
+    if request.method == "GET":
+        form = build_form([], values={}, lock_version=row.lock_version)
+        return render_template("assessments/row_remove.html", revision=revision, section=section,
+                               question=question, row=row, form=form, back=back)
+    form = build_form([], values={}, lock_version=row.lock_version, formdata=request.form)
+    try:
+        answer_service.remove_row(actor=current_user, now=utcnow(), revision=revision, question_key=question.key,
+                                  uid=uid, expected_lock=posted_lock_version(form))
+    except RowConflict:
+        db.session.rollback()
+        flash("Someone else changed that row after you opened it. Check it before removing it.", "important")
+        return redirect(back)
+    db.session.commit()
+    flash(f"Row {row.ref} removed", "success")
+    return redirect(back)
+
+
+def _render_row(revision: Revision, content: RevisionContent, section: Section, question: Question, form, *,
+                uid: str | None, ref: str | None = None, conflict: RowConflict | None = None, status: int = 200):
+    return render_template("assessments/row_form.html", revision=revision, content=content, section=section,
+                           question=question, form=form, uid=uid, ref=ref, conflict=conflict), status

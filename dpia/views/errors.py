@@ -103,6 +103,8 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        if app.testing:
+            raise error  # let the test runner show the traceback
         log.exception("unhandled error")
         _rollback()
         return render_error(500)

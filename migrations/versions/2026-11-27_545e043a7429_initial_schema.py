@@ -1,5 +1,8 @@
-"""Initial schema: users and roles, teams, sessions and sign-in attempts, questionnaires and
-versions, assessments, revisions, answers, audit events.
+"""Initial schema.
+
+Users and roles, teams, sessions and sign-in attempts, questionnaires and versions,
+assessments, revisions, answers, audit events.
+
 
 Revision ID: 545e043a7429
 Revises:

@@ -1,5 +1,8 @@
-"""Questionnaire rows: risks, measures, retention and access rules, generic table rows; add-on
-questionnaires per revision; per-section save counters for optimistic locking.
+"""Questionnaire rows, add-ons and section save counters.
+
+Risks, measures, retention and access rules and generic table rows; add-on questionnaires per
+revision; per-section save counters for optimistic locking.
+
 Revision ID: d34095eca8de
 Revises: 545e043a7429
 Create Date: 2026-11-27 16:08:52.341923

@@ -1,0 +1,1 @@
+"""Turning stored content into HTML (sanitised Markdown), PDF and published bundles."""

@@ -1,0 +1,214 @@
+"""The built-in questionnaires: valid, loadable, consistent with each other and with the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dpia.domain.questionnaire import Definition, Question, QuestionnaireKind, QuestionType, RowKind, combine
+from dpia.questionnaires.schema import parse
+from dpia.services import demo
+
+BUILTIN_DIR = Path(__file__).resolve().parents[2] / "dpia" / "questionnaires"
+BUILTIN_FILES = sorted(BUILTIN_DIR.glob("*.yaml"))
+
+
+def load(path: Path) -> Definition:
+    return Definition.from_dict(parse(path.read_text(encoding="utf-8"), str(path)))
+
+
+@pytest.fixture(scope="module")
+def definitions() -> dict[str, Definition]:
+    return {d.key: d for d in (load(path) for path in BUILTIN_FILES)}
+
+
+@pytest.fixture(scope="module")
+def core(definitions: dict[str, Definition]) -> Definition:
+    return definitions["uk-dpia"]
+
+
+@pytest.fixture(scope="module")
+def lfr(definitions: dict[str, Definition]) -> Definition:
+    return definitions["lfr-add-on"]
+
+
+@pytest.fixture(scope="module")
+def combined(core: Definition, lfr: Definition) -> Definition:
+    return combine(core, (lfr,))
+
+
+def question(definition: Definition, key: str) -> Question:
+    found = definition.question(key)
+    assert found is not None, f"no question {key}"
+    return found
+
+
+def test_the_expected_files_are_built_in():
+    assert {p.name for p in BUILTIN_FILES} >= {"uk-dpia.yaml", "lfr-add-on.yaml"}
+
+
+@pytest.mark.parametrize("path", BUILTIN_FILES, ids=lambda p: p.name)
+def test_each_built_in_file_passes_the_validator_and_loads(path: Path):
+    data = parse(path.read_text(encoding="utf-8"), str(path))
+    definition = Definition.from_dict(data)
+    assert definition.key == data["key"]
+    assert definition.sections and definition.questions
+
+
+def test_core_and_add_on_metadata(core: Definition, lfr: Definition):
+    assert core.kind is QuestionnaireKind.CORE and core.version == "2.0"
+    assert core.risk_model is not None and core.risk_model.key == "ico-3x3"
+    assert core.risk_model.overall("possible", "significant") == "medium"
+    assert [s.key for s in core.sections] == ["screening", "need", "processing", "consultation", "necessity",
+                                              "risks", "measures", "outcomes", "review"]
+    assert lfr.kind is QuestionnaireKind.ADD_ON and lfr.version == "1.0" and lfr.risk_model is None
+    assert set(lfr.regimes) == {"dpa_2018_part_3", "uk_gdpr", "both"}
+    assert all(s.key.startswith("lfr-") for s in lfr.sections)
+    assert all(q.key.startswith("lfr.") for q in lfr.questions)
+
+
+def test_question_and_section_keys_are_unique_across_core_and_add_on(core: Definition, lfr: Definition,
+                                                                      combined: Definition):
+    section_keys = [s.key for s in combined.sections]
+    question_keys = [q.key for q in combined.questions]
+    assert len(section_keys) == len(set(section_keys)) == len(core.sections) + len(lfr.sections)
+    assert len(question_keys) == len(set(question_keys)) == len(core.questions) + len(lfr.questions)
+    assert all(combined.question(q.key) is q for q in combined.questions)
+
+
+def test_core_question_keys_follow_section_names(core: Definition):
+    for section in core.sections:
+        for q in section.questions:
+            prefix, _, name = q.key.partition(".")
+            assert prefix == section.key and name and name == name.lower(), q.key
+
+
+def test_every_question_type_is_used(definitions: dict[str, Definition]):
+    questions = [q for d in definitions.values() for q in d.questions]
+    used = {q.type for q in questions}
+    assert used == set(QuestionType) - {QuestionType.RATIO}
+    column_types = {c.type for q in questions for c in q.columns}
+    assert QuestionType.RATIO in column_types
+
+
+def test_demo_answers_fit_their_questions(definitions: dict[str, Definition]):
+    """Every demo answer names a real question and is a value that question accepts."""
+    combined = combine(definitions["uk-dpia"], (definitions["lfr-add-on"],))
+    answers = demo._COMMON_ANSWERS | demo._REVISION_1_ONLY | demo._REVISION_2_ONLY
+    for key, value in answers.items():
+        q = combined.question(key)
+        assert q is not None, key
+        if q.type is QuestionType.SINGLE_CHOICE:
+            assert value in {o.value for o in q.options}, key
+        elif q.type is QuestionType.MULTIPLE_CHOICE:
+            assert set(value) <= {o.value for o in q.options}, key
+        elif q.type is QuestionType.YES_NO:
+            assert isinstance(value, bool), key
+        elif q.type is QuestionType.PERSON:
+            assert set(value) == {"name", "role"}, key
+        else:
+            assert isinstance(value, (str, int)), key
+
+def test_first_class_tables_sit_where_expected(core: Definition, lfr: Definition):
+    expected = [
+        (core, "processing.retention", RowKind.RETENTION_RULE),
+        (core, "processing.access", RowKind.ACCESS_RULE),
+        (core, "risks.register", RowKind.RISK),
+        (core, "measures.register", RowKind.MEASURE),
+        (lfr, "lfr.retention", RowKind.RETENTION_RULE),
+        (lfr, "lfr.access", RowKind.ACCESS_RULE),
+        (lfr, "lfr.risks", RowKind.RISK),
+    ]
+    for definition, key, kind in expected:
+        q = question(definition, key)
+        assert q.type is QuestionType.TABLE and q.row_kind is kind, key
+        assert q.columns, key
+    for key in ("processing.retention", "processing.access", "risks.register"):
+        assert question(core, key).min_rows == 1
+
+
+def test_prefilled_cells_use_known_columns_and_choices(definitions: dict[str, Definition]):
+    for q in (q for d in definitions.values() for q in d.questions if q.prefill):
+        columns = {c.key: c for c in q.columns}
+        for row in q.prefill:
+            for cell, value in row.items():
+                assert cell in columns, f"{q.key}: unknown column {cell}"
+                options = {o.value for o in columns[cell].options}
+                if options:
+                    assert value in options, f"{q.key}: {cell}={value!r}"
+            for column in columns.values():
+                # Risk ratings are left for the author; everything else required must be prefilled.
+                if column.required and not column.options_from:
+                    assert row.get(column.key) not in (None, ""), f"{q.key}: {column.key} missing"
+
+
+def test_lfr_retention_prefill(lfr: Definition):
+    rows = question(lfr, "lfr.retention").prefill
+    assert any(r.get("period_days") == 30 and r["trigger"] == "on_alert" for r in rows)
+    assert any(r.get("period_days") == 0 and r["trigger"] == "on_capture" and r["deletion_method"] == "automatic"
+               for r in rows)
+    alert = next(r for r in rows if r["trigger"] == "on_alert")
+    assert "evidence" in alert["exceptions"]
+    policy = next(r for r in rows if r["trigger"] == "other")
+    assert "period_days" not in policy and policy["deletion_method"] == "manual"
+
+
+def test_lfr_access_prefill(lfr: Definition):
+    rows = question(lfr, "lfr.access").prefill
+    assert any(r["who"].lower() == "officers and staff assigned to the deployment" and r["logged"] is True
+               for r in rows)
+
+
+def test_lfr_risk_prefill(lfr: Definition):
+    rows = question(lfr, "lfr.risks").prefill
+    assert len(rows) == 10
+    assert all(set(r) <= {"description", "affected"} and r["description"].strip() for r in rows)
+
+
+def test_lfr_deployment_ratios_divide_number_columns(lfr: Definition):
+    table = question(lfr, "lfr.deployments")
+    assert table.type is QuestionType.TABLE and table.row_kind is None
+    columns = {c.key: c for c in table.columns}
+    ratios = [c for c in table.columns if c.type is QuestionType.RATIO]
+    assert {c.ratio_of for c in ratios} == {("confirmed", "alerts"), ("incorrect", "alerts")}
+    for ratio in ratios:
+        for part in ratio.ratio_of:
+            assert columns[part].type is QuestionType.NUMBER
+    assert columns["alerts"].required and not columns["alerts"].not_recorded
+    for key in ("watchlist_size", "faces_scanned", "confirmed", "incorrect"):
+        assert columns[key].not_recorded and columns[key].integer and columns[key].minimum == 0, key
+
+
+def test_conditional_questions(core: Definition, lfr: Definition):
+    assert question(core, "screening.not_required_justification").applies({"screening.outcome": "not_required"})
+    assert not question(core, "screening.not_required_justification").applies({"screening.outcome": "required"})
+    reason = question(core, "consultation.no_views_reason")
+    assert reason.applies({"consultation.views_sought": False})
+    assert not reason.applies({"consultation.views_sought": True})
+    safeguards = question(lfr, "lfr.children_safeguards")
+    assert safeguards.applies({"lfr.children_on_watchlist": True})
+    assert not safeguards.applies({"lfr.children_on_watchlist": False})
+
+
+def test_check_command_points_at_the_broken_line(app, tmp_path: Path):
+    text = (BUILTIN_DIR / "uk-dpia.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == "- key: need.aims")
+    index = next(i for i in range(start, len(lines)) if lines[i].strip() == "type: markdown")
+    lines[index] = lines[index].replace("type: markdown", "type: essay")
+    path = tmp_path / "broken.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+
+    result = app.test_cli_runner().invoke(args=["dpia", "questionnaire", "check", str(path)])
+
+    assert result.exit_code == 1
+    assert f"{path}:{index + 1}: question 'need.aims'" in result.output
+    assert "'type' must be one of" in result.output
+
+
+def test_check_command_accepts_the_built_in_files(app):
+    result = app.test_cli_runner().invoke(
+        args=["dpia", "questionnaire", "check", *(str(p) for p in BUILTIN_FILES)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": ok") == len(BUILTIN_FILES)
