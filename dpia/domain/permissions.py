@@ -44,6 +44,7 @@ class Permission(enum.StrEnum):
     REVISION_EDIT = "revision:edit"
     ASSESSMENT_LIST_ALL = "assessment:list_all"
     USER_MANAGE = "user:manage"
+    QUESTIONNAIRE_MANAGE = "questionnaire:manage"
 
 
 # Reviewers and DPOs look across every team's assessments; administrators run the service.
@@ -74,6 +75,11 @@ def can_edit_revision(actor: Actor | None, revision: RevisionLike) -> bool:
     if actor is None or revision.state not in EDITABLE_STATES:
         return False
     return revision.assessment.team_id in actor.team_ids
+
+
+def can_manage_questionnaires(actor: Actor | None) -> bool:
+    """Questionnaire versions bind every assessment that uses them, so only administrators add them."""
+    return has_any_role(actor, {Role.ADMIN})
 
 
 def can_manage_users(actor: Actor | None) -> bool:

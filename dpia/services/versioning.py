@@ -19,10 +19,9 @@ from sqlalchemy import case, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from dpia.domain.errors import ConflictError, NotFoundError, ValidationError
-from dpia.domain.permissions import Actor, OwnedByTeam, can_manage_users, can_view_assessment, has_any_role, require
+from dpia.domain.permissions import can_edit_revision, can_manage_questionnaires, require
 from dpia.domain.questionnaire import Definition, Question, RowKind, combine, is_answered
 from dpia.domain.questionnaire_diff import DefinitionDiff, diff_definitions, type_label
-from dpia.domain.roles import Role
 from dpia.domain.rows import ROW_KIND_LABELS
 from dpia.domain.states import RevisionState
 from dpia.extensions import db
@@ -35,22 +34,6 @@ UPGRADABLE_STATES = frozenset({RevisionState.DRAFT, RevisionState.CHANGES_REQUES
 
 
 # -- permissions ------------------------------------------------------------------------------
-# TODO(permissions): move to dpia/domain/permissions.py as `can_manage_questionnaires` and
-# `can_upgrade_revision`; until then uploading is tied to managing users (administrators).
-
-
-def _can_manage_questionnaires(actor: Actor | None) -> bool:
-    return can_manage_users(actor)
-
-
-def _can_upgrade_revision(actor: Actor | None, assessment: OwnedByTeam) -> bool:
-    """Moving a revision onto a new questionnaire rewrites its content, so seeing the assessment is not
-    enough: the actor must also belong to its team, or be an administrator."""
-    if actor is None or not can_view_assessment(actor, assessment):
-        return False
-    return assessment.team_id in actor.team_ids or has_any_role(actor, {Role.ADMIN})
-
-
 # -- uploading --------------------------------------------------------------------------------
 
 
@@ -64,7 +47,7 @@ def upload_version(*, actor: User, now: datetime, text: str, filename: str) -> L
     :raise DefinitionError: the file is not a valid definition (`messages` are `FILE:LINE: message`).
     :raise ValidationError: the file would turn a core questionnaire into an add-on, or back.
     """
-    require(_can_manage_questionnaires(actor), "Only administrators can upload questionnaires")
+    require(can_manage_questionnaires(actor), "Only administrators can upload questionnaires")
     definition = parse(text, filename)
     kind = definition.get("kind", "core")
     stored_kind = db.session.scalar(select(Questionnaire.kind).where(Questionnaire.key == definition["key"]))
@@ -273,9 +256,9 @@ def upgrade_revision(*, actor: User, now: datetime, revision: Revision,
     :raise ValidationError: as for `plan_upgrade`.
     :raise ConflictError: someone changed the revision or one of its answers or rows meanwhile.
     """
-    assessment = revision.assessment
-    require(_can_upgrade_revision(actor, assessment),
-            "Only members of the assessment's team can move it onto a new questionnaire version")
+    # Moving onto a new version rewrites the content, so it is an edit like any other.
+    require(can_edit_revision(actor, revision),
+            "Only members of the assessment's team can move a draft onto a new questionnaire version")
     plan, contents = _plan(revision, target_version)
     dropped_answers = {d.question_key for d in plan.dropped_answers}
     dropped_groups = {(g.row_kind, g.question_key) for g in plan.dropped_rows}
@@ -298,7 +281,8 @@ def upgrade_revision(*, actor: User, now: datetime, revision: Revision,
         raise ConflictError("Someone else changed this revision while it was being moved to the new "
                             "questionnaire version. Reload it and try again.") from error
     record_event(actor=actor, now=now, action="revision.upgrade", object_type="revision", object_id=revision.id,
-                 summary={"assessment": assessment.reference, "revision": revision.number, **plan.audit_summary()})
+                 summary={"assessment": revision.assessment.reference, "revision": revision.number,
+                          **plan.audit_summary()})
     return plan
 
 

@@ -23,6 +23,7 @@ def _navigation() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
     items = [("Dashboard", "dashboard.index", True),
+             ("Questionnaires", "admin.questionnaires", permissions.can_manage_questionnaires(current_user)),
              ("Users", "admin.users", permissions.can_manage_users(current_user))]
     return [NavItem(text, url_for(endpoint), request.endpoint == endpoint)
             for text, endpoint, allowed in items if allowed]

@@ -9,12 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from dpia.domain.clock import utcnow
+from dpia.domain.errors import ConflictError
 from dpia.domain.permissions import can_edit_revision, can_view_assessment
-from dpia.domain.questionnaire import Question, Section
+from dpia.domain.questionnaire import Question, Section, combine
 from dpia.extensions import db
 from dpia.models import Assessment, Revision
 from dpia.services import answers as answer_service
 from dpia.services.answers import RevisionContent, RowConflict, SectionConflict
+from dpia.services.questionnaires import definition_for_version, latest_version
+from dpia.services.versioning import plan_upgrade, upgrade_revision
 from forms.questionnaire import build_form, posted_lock_version, raw_values, set_errors
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -78,8 +81,10 @@ def task_list(reference: str, number: int):
     revision = _visible_revision(reference, number)
     content = answer_service.load_content(revision)
     progress = [(section, content.progress(section)) for section in content.definition.sections]
+    newest = latest_version(revision.questionnaire_version.questionnaire.key)
+    upgrade_to = newest if newest and newest.number > revision.questionnaire_version.number else None
     return render_template("assessments/task_list.html", revision=revision, content=content, progress=progress,
-                           editable=can_edit_revision(current_user, revision))
+                           editable=can_edit_revision(current_user, revision), upgrade_to=upgrade_to)
 
 
 @bp.route("/<reference>/revisions/<int:number>/check")
@@ -224,3 +229,29 @@ def _render_row(revision: Revision, content: RevisionContent, section: Section, 
                 uid: str | None, ref: str | None = None, conflict: RowConflict | None = None, status: int = 200):
     return render_template("assessments/row_form.html", revision=revision, content=content, section=section,
                            question=question, form=form, uid=uid, ref=ref, conflict=conflict), status
+
+
+@bp.route("/<reference>/revisions/<int:number>/upgrade", methods=["GET", "POST"])
+def upgrade(reference: str, number: int):
+    """Preview, then apply, moving a draft onto the newest version of its questionnaire."""
+    revision = _editable_revision(reference, number)
+    target = latest_version(revision.questionnaire_version.questionnaire.key)
+    if target is None or target.number <= revision.questionnaire_version.number:
+        flash("This revision already uses the newest version of its questionnaire.", "success")
+        return redirect(url_for(".task_list", reference=reference, number=number))
+    form = build_form([], values={}, lock_version=revision.lock_version,
+                      formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if posted_lock_version(form) != revision.lock_version:
+            raise ConflictError("The revision changed while you were reading what the upgrade does.")
+        plan = upgrade_revision(actor=current_user, now=utcnow(), revision=revision, target_version=target)
+        db.session.commit()
+        flash(f"Revision {number} now uses version {plan.to_version} of the questionnaire. "
+              f"{len(plan.newly_required)} required questions still need an answer.", "success")
+        return redirect(url_for(".task_list", reference=reference, number=number))
+    plan = plan_upgrade(revision, target)
+    before = answer_service.load_content(revision).definition
+    return render_template("assessments/upgrade.html", revision=revision, target=target, plan=plan, form=form,
+                           before=before, after=combine(definition_for_version(target),
+                                                        tuple(definition_for_version(a.questionnaire_version)
+                                                              for a in revision.add_ons)))

@@ -19,6 +19,7 @@ EXPECTED_SIGNED_IN = {
     "assessments.add_row",
     "assessments.edit_row",
     "assessments.remove_row",
+    "assessments.upgrade",
     "admin.users",
     "admin.questionnaires",
     "admin.upload_questionnaire",
