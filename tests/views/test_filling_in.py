@@ -229,3 +229,38 @@ def test_section_page_statement_count_does_not_grow(client, author, login_as, db
         body = client.get(path).get_data(as_text=True)
     assert "Data 11" in body and "Risk 11" in body
     assert many.count == few.count
+
+
+def definition_with(questions: int, key: str) -> str:
+    text = (factories.FIXTURES / "all-types.yaml").read_text()
+    head = text[: text.index("sections:")].replace("key: all-types", f"key: {key}")
+    lines = [f"      - {{key: big.q{n}, label: Question {n}, type: markdown, required: true}}"
+             for n in range(questions)]
+    return head + "sections:\n  - key: big\n    title: Big\n    questions:\n" + "\n".join(lines) + (
+        "\n      - {key: big.rows, label: Rows, type: table, rows: access_rule}\n")
+
+
+def test_section_statement_count_does_not_grow_with_questions(client, db, login_as, count_queries):
+    from dpia.models import Answer
+    from dpia.questionnaires.schema import parse
+    from dpia.services.questionnaires import load_definition
+
+    team = factories.create_team()
+    author = factories.create_user(teams=(team,))
+    counts = {}
+    for size in (3, 40):
+        version = load_definition(parse(definition_with(size, f"big-{size}")), now=factories.NOW).version
+        assessment = factories.create_assessment(team, reference=f"DPIA-BIG-{size}", version=version)
+        for n in range(size):
+            db.session.add(Answer(revision=assessment.revisions[0], question_key=f"big.q{n}", value=f"Answer {n}",
+                                  updated_at=factories.NOW))
+    db.session.commit()
+    login_as(author)
+    for size in (3, 40):
+        path = f"/assessments/DPIA-BIG-{size}/revisions/1/sections/big"
+        client.get(path)
+        with count_queries() as counter:
+            body = client.get(path).get_data(as_text=True)
+        assert f"Answer {size - 1}" in body
+        counts[size] = counter.count
+    assert counts[3] == counts[40]
