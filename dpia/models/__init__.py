@@ -3,6 +3,7 @@
 from dpia.models.assessments import Answer, Assessment, Revision, RevisionAddOn, SectionSave
 from dpia.models.audit import AuditEvent
 from dpia.models.questionnaires import Questionnaire, QuestionnaireVersion
+from dpia.models.review import Comment, Decision, RevisionDecision, SignOff
 from dpia.models.rows import ROW_MODELS, AccessRule, Measure, RetentionRule, Risk, RowMixin, TableRow
 from dpia.models.users import LoginAttempt, Membership, Team, User, UserRole, UserSession
 
@@ -12,6 +13,8 @@ __all__ = [
     "Answer",
     "Assessment",
     "AuditEvent",
+    "Comment",
+    "Decision",
     "LoginAttempt",
     "Measure",
     "Membership",
@@ -20,9 +23,11 @@ __all__ = [
     "RetentionRule",
     "Revision",
     "RevisionAddOn",
+    "RevisionDecision",
     "Risk",
     "RowMixin",
     "SectionSave",
+    "SignOff",
     "TableRow",
     "Team",
     "User",

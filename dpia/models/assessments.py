@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dpia.domain.states import Regime, RevisionState
@@ -58,6 +58,11 @@ class Revision(db.Model):
     lock_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Set by the workflow; kept as columns so dashboards can query them with an index.
+    submitted_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id"))  # the approved one it copies
 
     assessment: Mapped[Assessment] = relationship(back_populates="revisions")
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
