@@ -119,5 +119,25 @@ def questionnaire_check_command(files: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
+audit_cli = AppGroup("audit", help="Check the tamper-evident audit log.")
+dpia_cli.add_command(audit_cli)
+
+
+@audit_cli.command("verify")
+def audit_verify_command() -> None:
+    """Check every link of the audit hash chain; report the first broken one and exit 1 if any.
+
+    Keep the printed last hash somewhere outside the database: rows cut from the end of the log
+    can only be noticed by comparing against an earlier last hash.
+    """
+    from dpia.services.audit import verify_chain
+
+    result = verify_chain()
+    if not result.ok:
+        click.echo(f"broken at seq {result.broken_seq}: {result.reason}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {result.checked} events, chain intact (last hash {result.last_hash})")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(dpia_cli)

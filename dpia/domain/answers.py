@@ -37,6 +37,11 @@ def _text(raw: Raw) -> str:
     return " ".join(str(part) for part in raw)
 
 
+def subject(label: str) -> str:
+    """How a message names the field: a question is quoted, a plain label is used as it is."""
+    return f"“{label}”" if label.rstrip().endswith("?") else label
+
+
 def _lower_first(label: str) -> str:
     return label[:1].lower() + label[1:] if label[:2] != label[:2].upper() else label
 
@@ -48,7 +53,7 @@ def parse_answer(spec: Spec, raw: Raw, *, options: Sequence[Option] | None = Non
     :raise AnswerError: the input is not a valid answer of this type.
     """
     kind = spec.type
-    label = spec.label
+    label = subject(spec.label)
     choices = tuple(options) if options is not None else spec.options
     if kind in (QuestionType.MARKDOWN, QuestionType.SHORT_TEXT):
         text = _text(raw).replace("\r\n", "\n").strip()
@@ -145,16 +150,16 @@ def _parse_number(spec: Spec, raw: Raw) -> int | float | None:
     if not text:
         return None
     if not NUMBER_PATTERN.match(text):
-        raise AnswerError(f"{spec.label} must be a number, like 104")
+        raise AnswerError(f"{subject(spec.label)} must be a number, like 104")
     value = float(text)
     if not math.isfinite(value) or abs(value) > 1e15:
-        raise AnswerError(f"{spec.label} must be a number between -1,000,000,000,000,000 and 1,000,000,000,000,000")
+        raise AnswerError(f"{subject(spec.label)} must be a number between -1,000,000,000,000,000 and 1,000,000,000,000,000")
     if spec.integer and not value.is_integer():
-        raise AnswerError(f"{spec.label} must be a whole number, like 104")
+        raise AnswerError(f"{subject(spec.label)} must be a whole number, like 104")
     if spec.minimum is not None and value < spec.minimum:
-        raise AnswerError(f"{spec.label} must be {_number_text(spec.minimum)} or more")
+        raise AnswerError(f"{subject(spec.label)} must be {_number_text(spec.minimum)} or more")
     if spec.maximum is not None and value > spec.maximum:
-        raise AnswerError(f"{spec.label} must be {_number_text(spec.maximum)} or less")
+        raise AnswerError(f"{subject(spec.label)} must be {_number_text(spec.maximum)} or less")
     return int(value) if value.is_integer() else value
 
 

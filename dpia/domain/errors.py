@@ -23,3 +23,7 @@ class ConflictError(DomainError):
 
 class ThrottledError(DomainError):
     """Too many attempts in a short time; try again later."""
+
+
+class InvalidTransitionError(DomainError):
+    """The revision's state does not allow that action (e.g. approving a draft)."""

@@ -13,7 +13,8 @@ from typing import Protocol
 
 from dpia.domain.errors import PermissionDeniedError
 from dpia.domain.roles import Role
-from dpia.domain.states import RevisionState
+from dpia.domain.signoff import SignOffKind
+from dpia.domain.states import OPEN_STATES, Action, RevisionState, next_state
 
 
 class Actor(Protocol):
@@ -42,6 +43,10 @@ class Permission(enum.StrEnum):
 
     ASSESSMENT_VIEW = "assessment:view"
     REVISION_EDIT = "revision:edit"
+    REVISION_TRANSITION = "revision:transition"
+    REVISION_COMMENT = "revision:comment"
+    REVISION_SIGN_OFF = "revision:sign_off"
+    REVISION_START = "revision:start"
     ASSESSMENT_LIST_ALL = "assessment:list_all"
     USER_MANAGE = "user:manage"
     QUESTIONNAIRE_MANAGE = "questionnaire:manage"
@@ -75,6 +80,50 @@ def can_edit_revision(actor: Actor | None, revision: RevisionLike) -> bool:
     if actor is None or revision.state not in EDITABLE_STATES:
         return False
     return revision.assessment.team_id in actor.team_ids
+
+
+def in_owning_team(actor: Actor | None, revision: RevisionLike) -> bool:
+    return actor is not None and revision.assessment.team_id in actor.team_ids
+
+
+def can_transition(actor: Actor | None, revision: RevisionLike, action: Action, *, edited: bool) -> bool:
+    """Whether `actor` may take `action` on `revision` now.
+
+    :param edited: the actor changed this revision's content. Nobody reviews, signs off or approves
+        their own work (segregation of duties), whatever roles they hold.
+    """
+    if actor is None or next_state(revision.state, action) is None:
+        return False
+    if action in (Action.SUBMIT, Action.WITHDRAW):
+        return in_owning_team(actor, revision)
+    if action in (Action.REQUEST_CHANGES, Action.SEND_FOR_SIGN_OFF):
+        return has_any_role(actor, {Role.REVIEWER, Role.DPO}) and not edited
+    if action in (Action.APPROVE, Action.REJECT):
+        return has_any_role(actor, {Role.DPO}) and not edited
+    return False  # superseding is done by the system when a later revision is approved
+
+
+def can_comment(actor: Actor | None, revision: RevisionLike) -> bool:
+    """The team and the people reviewing it discuss a revision while it is open."""
+    if actor is None or revision.state not in OPEN_STATES:
+        return False
+    return in_owning_team(actor, revision) or has_any_role(actor, {Role.REVIEWER, Role.DPO})
+
+
+def can_record_sign_off(actor: Actor | None, revision: RevisionLike, kind: SignOffKind, *, edited: bool) -> bool:
+    """Sign-off rows are recorded while a revision awaits sign-off, never by someone who edited it;
+    only a DPO gives DPO advice."""
+    if actor is None or edited or revision.state is not RevisionState.AWAITING_SIGN_OFF:
+        return False
+    if kind is SignOffKind.DPO_ADVICE:
+        return has_any_role(actor, {Role.DPO})
+    return has_any_role(actor, {Role.REVIEWER, Role.DPO})
+
+
+def can_start_revision(actor: Actor | None, assessment: OwnedByTeam, latest_state: RevisionState) -> bool:
+    """A new revision starts from an approved one, by its team, when no other revision is open."""
+    return (actor is not None and assessment.team_id in actor.team_ids
+            and latest_state is RevisionState.APPROVED)
 
 
 def can_manage_questionnaires(actor: Actor | None) -> bool:

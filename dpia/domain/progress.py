@@ -59,7 +59,8 @@ def section_progress(section: Section, answers: Mapping[str, Any],
     applicable = applicable_questions(section, answers)
     required = [q for q in applicable if q.required or (q.is_table and q.min_rows > 0)]
     missing = tuple(q.key for q in required if not question_is_answered(q, answers, rows))
-    touched = saved or any(_filled(answers.get(q.key)) for q in applicable if not q.is_table)
+    touched = saved or any(_filled(answers.get(q.key)) for q in applicable if not q.is_table) or any(
+        not missing_cells(q.columns, cells) for q in applicable if q.is_table for cells in rows.get(q.key, ()))
     if not missing and touched:
         status = SectionStatus.COMPLETED
     elif touched:

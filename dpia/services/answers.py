@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from dpia.domain.answers import AnswerError, Raw, parse_answer
+from dpia.domain.answers import AnswerError, Raw, parse_answer, required_message
 from dpia.domain.errors import ConflictError, NotFoundError
 from dpia.domain.permissions import can_edit_revision, require
 from dpia.domain.progress import SectionProgress, section_progress
@@ -283,6 +283,9 @@ def parse_row(content: RevisionContent, question: Question, raw: Mapping[str, Ra
             values[column.key] = parse_answer(column, raw.get(column.key), options=content.options_for(column))
         except AnswerError as error:
             errors[column.key] = str(error)
+            continue
+        if column.required and values[column.key] is None:
+            errors[column.key] = required_message(column)
     return RowOutcome(values, errors)
 
 

@@ -1,16 +1,19 @@
-"""Appending to the hash-chained audit log, in the caller's transaction."""
+"""The hash-chained audit log: appending in the caller's transaction, verifying the chain, and
+listing an assessment's events."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
-from typing import Any
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import select, text
+from sqlalchemy import String, and_, cast, func, or_, select, text
 
 from dpia.extensions import db
-from dpia.models import AuditEvent, User
+from dpia.models import Assessment, AuditEvent, Revision, User
 
 GENESIS_HASH = "0" * 64
 # Any constant will do: it names the lock that serialises appends on PostgreSQL.
@@ -23,14 +26,40 @@ def entry_hash(prev_hash: str, record: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
 
-def _record_fields(event: AuditEvent) -> dict[str, Any]:
+class _RecordedFields(Protocol):
+    """The columns an entry hash covers: an `AuditEvent`, or a row selected from its columns."""
+
+    occurred_at: datetime
+    actor_id: int | None
+    action: str
+    object_type: str
+    object_id: str | None
+    summary: dict[str, Any]
+
+
+def _canonical_time(moment: datetime) -> str:
+    """Write a moment as UTC ISO 8601, the same before storing and after reading back.
+
+    The database keeps the instant, not the offset it was given in: SQLite stores naive UTC and
+    PostgreSQL converts to the session's zone, and both come back as aware UTC. Hashing the offset
+    the caller happened to use would make a correct row fail verification once reloaded.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given; audit times must be aware")
+    return moment.astimezone(UTC).isoformat()
+
+
+def _record_fields(event: _RecordedFields) -> dict[str, Any]:
+    """The hashed content of an event, in the form it takes after a round trip through the database."""
     return {
-        "occurred_at": event.occurred_at.isoformat(),
+        "occurred_at": _canonical_time(event.occurred_at),
         "actor_id": event.actor_id,
         "action": event.action,
         "object_type": event.object_type,
         "object_id": event.object_id,
-        "summary": event.summary,
+        # As stored: JSON turns tuples into lists and keys into strings, and string keys sort
+        # differently from numbers ("10" < "9"), so a summary with numeric keys would not verify.
+        "summary": json.loads(json.dumps(event.summary)),
     }
 
 
@@ -65,3 +94,123 @@ def record_event(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What `verify_chain` found: the rows it checked and, if the chain breaks, where and why.
+
+    `last_seq` and `last_hash` name the last row that verified (the genesis hash for an empty
+    log). Keeping `last_hash` outside the database is what makes a cut-off tail detectable: the
+    chain itself cannot show rows missing from its end.
+    """
+
+    checked: int
+    last_seq: int | None
+    last_hash: str
+    broken_seq: int | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+    @property
+    def verified(self) -> int:
+        """How many rows verified: all that were checked, or all but the broken one."""
+        return self.checked if self.ok else self.checked - 1
+
+
+_VERIFIED_COLUMNS = (AuditEvent.seq, AuditEvent.occurred_at, AuditEvent.actor_id, AuditEvent.action,
+                     AuditEvent.object_type, AuditEvent.object_id, AuditEvent.summary, AuditEvent.prev_hash,
+                     AuditEvent.entry_hash)
+
+
+def verify_chain(*, batch_size: int = 1000) -> VerifyResult:
+    """Walk the whole log in `seq` order and report the first link that does not hold.
+
+    Each row must name its predecessor's `entry_hash` as its `prev_hash`, and its own `entry_hash`
+    must match its stored content. Gaps in `seq` are not evidence of anything (PostgreSQL sequences
+    skip numbers after a rollback), so deletions are found through the linkage instead. Rows are
+    read in batches of `batch_size` by keyset, as plain column tuples rather than ORM objects, so
+    memory stays flat and nothing cached in the session can stand in for what is stored.
+    """
+    expected_prev, last_seq, checked = GENESIS_HASH, None, 0
+    while True:
+        query = select(*_VERIFIED_COLUMNS).order_by(AuditEvent.seq).limit(batch_size)
+        if last_seq is not None:
+            query = query.where(AuditEvent.seq > last_seq)
+        rows = db.session.execute(query).all()
+        for row in rows:
+            checked += 1
+            if row.prev_hash != expected_prev:
+                after = "the start of the chain" if last_seq is None else f"row {last_seq}"
+                return VerifyResult(checked, last_seq, expected_prev, broken_seq=row.seq,
+                                    reason=f"prev_hash does not match {after} (row deleted or reordered)")
+            if entry_hash(row.prev_hash, _record_fields(row)) != row.entry_hash:
+                return VerifyResult(checked, last_seq, expected_prev, broken_seq=row.seq,
+                                    reason="entry_hash does not match its content (row edited)")
+            expected_prev, last_seq = row.entry_hash, row.seq
+        if len(rows) < batch_size:
+            return VerifyResult(checked, last_seq, expected_prev)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of audit events, newest first, with the names of the accounts that acted in them."""
+
+    events: list[AuditEvent]
+    actor_names: dict[int, str]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def page_numbers(self) -> list[int | None]:
+        """Page numbers to link to: first, last, and the current page's neighbours; None for a gap."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - 1), min(self.pages, self.page + 1) + 1)})
+        numbers: list[int | None] = []
+        for previous, number in zip([0, *shown], shown, strict=False):
+            if number - previous > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
+
+def events_for_assessment(assessment: Assessment, *, page: int, per_page: int) -> EventPage:
+    """Return one page of the events about an assessment or any of its revisions, newest first.
+
+    Two statements whatever the page holds: the events with the total (a window count), then the
+    actors' names (columns only, so none of an account's relationships are loaded). A page past the
+    end comes back empty.
+    """
+    revision_ids = select(cast(Revision.id, String)).where(Revision.assessment_id == assessment.id)
+    about_assessment = or_(
+        and_(AuditEvent.object_type == "assessment", AuditEvent.object_id == str(assessment.id)),
+        and_(AuditEvent.object_type == "revision", AuditEvent.object_id.in_(revision_ids)),
+    )
+    rows = db.session.execute(
+        select(AuditEvent, func.count().over().label("total"))
+        .where(about_assessment)
+        .order_by(AuditEvent.seq.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    events = [row.AuditEvent for row in rows]
+    actor_ids = {event.actor_id for event in events if event.actor_id is not None}
+    actor_names: dict[int, str] = {}
+    if actor_ids:
+        names = db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids)))
+        actor_names = {user_id: name for user_id, name in names}
+    return EventPage(events, actor_names, page, per_page, total=rows[0].total if rows else 0)

@@ -9,24 +9,27 @@ wording is ours. Later features extend it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from dpia.domain.errors import DomainError
 from dpia.domain.roles import Role
-from dpia.domain.states import Regime, RevisionState
+from dpia.domain.signoff import SignOffKind
+from dpia.domain.states import Action, Regime
 from dpia.extensions import db
-from dpia.models import AccessRule, Answer, Assessment, RetentionRule, Revision, RevisionAddOn, Risk, User
-from dpia.services.answers import insert_rows, prefill_rows
+from dpia.models import AccessRule, Answer, Assessment, RetentionRule, Revision, Risk, User
+from dpia.services.answers import insert_rows
 from dpia.services.assessments import create_assessment
 from dpia.services.questionnaires import latest_version, load_builtin_questionnaires, revision_definition
+from dpia.services.review import DecisionInput, add_comment, record_sign_off, start_revision, transition
 from dpia.services.users import create_user, get_or_create_team
 
 DEMO_PASSWORD = "demonstration-only"  # noqa: S105 - published demo credential
 DEMO_TEAM = "Live Facial Recognition"
 DEMO_REFERENCE = "DPIA-2017-004"
+DRAFT_REFERENCE = "DPIA-2018-011"
 DEMO_ACCOUNTS = (
     ("author@demo.test", "Alex Author", Role.TEAM_MEMBER),
     ("reviewer@demo.test", "Riley Reviewer", Role.REVIEWER),
@@ -250,6 +253,62 @@ def _fill(revision: Revision, answers: Mapping[str, Any], retention: Sequence[Ma
     db.session.flush()
 
 
+def _at(day: int, month: int, year: int, hour: int = 10) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def _sign(revision: Revision, kind: SignOffKind, by: User, position: str, when: datetime, **details: Any) -> None:
+    outcome = record_sign_off(actor=by, now=when, revision=revision, kind=kind, position=position, notes=None,
+                              raw=details)
+    if outcome.errors:  # pragma: no cover - the demo's own data is valid
+        raise DomainError(f"demo sign-off {kind}: {outcome.errors}")
+
+
+def _approve_first_revision(revision: Revision, users: Mapping[Role, User]) -> None:
+    """Revision 1 went through review and was approved with a full step-7 sign-off in April 2017."""
+    author, reviewer, dpo = users[Role.TEAM_MEMBER], users[Role.REVIEWER], users[Role.DPO]
+    transition(actor=author, now=_at(18, 4, 2017), revision=revision, action=Action.SUBMIT)
+    transition(actor=reviewer, now=_at(21, 4, 2017), revision=revision, action=Action.SEND_FOR_SIGN_OFF)
+    _sign(revision, SignOffKind.MEASURES_APPROVED, reviewer, "Head of Operational Policing", _at(24, 4, 2017))
+    _sign(revision, SignOffKind.RESIDUAL_RISKS_APPROVED, reviewer, "Head of Operational Policing", _at(24, 4, 2017))
+    _sign(revision, SignOffKind.DPO_ADVICE, dpo, "Data Protection Officer", _at(25, 4, 2017),
+          recommendation="proceed_with_conditions",
+          summary="Proceed as a trial only, with every alert checked by an officer, non-matches deleted at once, "
+                  "and accuracy recorded at each deployment.")
+    _sign(revision, SignOffKind.ADVICE_DECISION, reviewer, "Head of Operational Policing", _at(26, 4, 2017),
+          decision="accepted")
+    _sign(revision, SignOffKind.CONSULTATION_REVIEWED, reviewer, "Head of Operational Policing",
+          _at(26, 4, 2017), departs_from_views="no")
+    _sign(revision, SignOffKind.KEPT_UNDER_REVIEW, dpo, "Data Protection Officer", _at(27, 4, 2017),
+          next_review_date="2018-04-30")
+    transition(actor=dpo, now=_at(28, 4, 2017), revision=revision, action=Action.APPROVE)
+
+
+def _write_second_revision(first: Revision, users: Mapping[Role, User]) -> Revision:
+    """Revision 2 copies revision 1 and adds the 30-day retention rule decided in October 2017."""
+    author, reviewer = users[Role.TEAM_MEMBER], users[Role.REVIEWER]
+    second = start_revision(
+        actor=author, now=REVISION_2_WRITTEN, assessment=first.assessment,
+        rationale="Adds the decision to keep alert images for 30 days, then delete them.",
+        decisions=[DecisionInput(date(2017, 10, 16), "Alert images, from confirmed and incorrect alerts alike, are "
+                                 "kept for 30 days and then deleted, unless needed as evidence.",
+                                 "Strategic Facial Recognition Board", "Board meeting")])
+    for answer in db.session.scalars(select(Answer).where(Answer.revision_id == second.id,
+                                                          Answer.question_key.in_(_REVISION_2_ONLY))):
+        answer.value = _REVISION_2_ONLY[answer.question_key]
+        answer.updated_at = REVISION_2_WRITTEN
+        answer.updated_by_id = author.id
+    definition = revision_definition(second)
+    insert_rows(second, definition.question("lfr.retention"), [_ALERT_IMAGES], definition, now=REVISION_2_WRITTEN,
+                actor=author)
+    transition(actor=author, now=_at(27, 11, 2017), revision=second, action=Action.SUBMIT)
+    transition(actor=reviewer, now=_at(4, 12, 2017), revision=second, action=Action.SEND_FOR_SIGN_OFF)
+    _sign(second, SignOffKind.MEASURES_APPROVED, reviewer, "Head of Operational Policing", _at(5, 12, 2017))
+    add_comment(actor=reviewer, now=_at(5, 12, 2017), revision=second, question_key="lfr.retention",
+                body="Please say who may keep an alert image beyond 30 days as evidence, and how that is logged.")
+    return second
+
+
 def load_demo(*, now: datetime) -> Assessment:
     """Create the demo team, accounts and assessment. Refuses to run twice."""
     if demo_is_loaded():
@@ -271,16 +330,23 @@ def load_demo(*, now: datetime) -> Assessment:
     first = assessment.revisions[0]
     _fill(first, _COMMON_ANSWERS | _REVISION_1_ONLY, [_NON_MATCHES, _WATCHLIST], author=author,
           at=REVISION_1_WRITTEN)
-    first.state = RevisionState.APPROVED
-
-    second = Revision(assessment=assessment, number=2, state=RevisionState.DRAFT, questionnaire_version=core,
-                      created_at=REVISION_2_WRITTEN, created_by=author,
-                      rationale="Adds the decision to keep alert images for 30 days, then delete them.")
-    second.add_ons = [RevisionAddOn(questionnaire_version=add_on, position=0)]
-    db.session.add(second)
+    _approve_first_revision(first, users)
+    _write_second_revision(first, users)
+    _start_draft(users, team, core, add_on)
     db.session.flush()
-
-    prefill_rows(second, revision_definition(second), now=REVISION_2_WRITTEN, actor=author)
-    _fill(second, _COMMON_ANSWERS | _REVISION_2_ONLY, [_NON_MATCHES, _WATCHLIST, _ALERT_IMAGES], author=author,
-          at=REVISION_2_WRITTEN)
     return assessment
+
+
+def _start_draft(users: Mapping[Role, User], team: Any, core: Any, add_on: Any) -> None:
+    """A second, half-written assessment, so people trying the demo have a draft to fill in."""
+    author = users[Role.TEAM_MEMBER]
+    started = _at(8, 1, 2018)
+    draft = create_assessment(actor=author, now=started, reference=DRAFT_REFERENCE,
+                              title="Live facial recognition from a mobile van", team=team,
+                              regime=Regime.DPA_2018_PART_3, questionnaire_version=core, add_ons=[add_on])
+    _add_answers(draft.revisions[0], {
+        "need.aims": "Extend the trial to a van that can be parked at different events each week.",
+        "need.controller": "Northshire Police",
+        "screening.outcome": "required",
+        "consultation.views_sought": True,
+    }, by=author, at=started)

@@ -33,12 +33,13 @@ def register_views(app: Flask) -> None:
     from dpia.domain.answers import display_text
     from dpia.domain.progress import missing_cells
     from dpia.rendering.markdown import render_markdown
-    from dpia.views import admin, assessments, auth, dashboard, public
+    from dpia.views import admin, assessments, auth, dashboard, public, review
     from dpia.views.errors import init_errors
     from dpia.views.security import init_security
+    from forms import error_summary_items
     from forms.questionnaire import condition_attributes, field_name
 
-    for module in (auth, dashboard, assessments, admin, public):
+    for module in (auth, dashboard, assessments, review, admin, public):
         app.register_blueprint(module.bp)
     init_security(app)
     init_errors(app)
@@ -47,6 +48,7 @@ def register_views(app: Flask) -> None:
     app.add_template_global(field_name, "field_name")
     app.add_template_global(condition_attributes, "condition_attributes")
     app.add_template_global(missing_cells, "missing_cells")
+    app.add_template_global(error_summary_items, "error_summary_items")
 
     @app.context_processor
     def inject_layout() -> dict[str, object]:

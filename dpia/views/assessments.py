@@ -83,8 +83,11 @@ def task_list(reference: str, number: int):
     progress = [(section, content.progress(section)) for section in content.definition.sections]
     newest = latest_version(revision.questionnaire_version.questionnaire.key)
     upgrade_to = newest if newest and newest.number > revision.questionnaire_version.number else None
+    from dpia.views.review import review_panel  # the review blueprint builds on this one
+
     return render_template("assessments/task_list.html", revision=revision, content=content, progress=progress,
-                           editable=can_edit_revision(current_user, revision), upgrade_to=upgrade_to)
+                           editable=can_edit_revision(current_user, revision), upgrade_to=upgrade_to,
+                           panel=review_panel(revision))
 
 
 @bp.route("/<reference>/revisions/<int:number>/check")
@@ -255,3 +258,42 @@ def upgrade(reference: str, number: int):
                            before=before, after=combine(definition_for_version(target),
                                                         tuple(definition_for_version(a.questionnaire_version)
                                                               for a in revision.add_ons)))
+
+
+@bp.route("/<reference>/diff")
+def diff(reference: str):
+    """Compare two revisions: `?from=N&to=M`, by default the latest revision and the one before it."""
+    from dpia.services.revision_diff import diff_between
+    from dpia.views.errors import render_error
+
+    assessment = _visible_assessment(reference)
+    revisions = {revision.number: revision for revision in assessment.revisions}
+    try:
+        to_number = int(request.args["to"]) if request.args.get("to") else max(revisions, default=0)
+        from_number = int(request.args["from"]) if request.args.get("from") else to_number - 1
+    except ValueError:
+        return render_error(400, "Choose two revisions to compare by their numbers, such as ?from=1&to=2.")
+    if from_number == to_number:
+        return render_error(400, "Choose two different revisions to compare.")
+    if from_number not in revisions or to_number not in revisions:
+        abort(404)
+    old, new = revisions[from_number], revisions[to_number]
+    return render_template("assessments/diff.html", assessment=assessment, old=old, new=new,
+                           diff=diff_between(old, new))
+
+
+@bp.route("/<reference>/audit")
+def audit(reference: str):
+    """List the audit events about an assessment and its revisions, newest first, 50 to a page."""
+    from dpia.services.audit import events_for_assessment
+
+    assessment = _visible_assessment(reference)
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    events = events_for_assessment(assessment, page=page, per_page=50)
+    if page > 1 and not events.events:
+        abort(404)
+    revision_numbers = {str(revision.id): revision.number for revision in assessment.revisions}
+    return render_template("assessments/audit.html", assessment=assessment, events=events,
+                           revision_numbers=revision_numbers)

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from dpia.domain.errors import (
     ConflictError,
+    InvalidTransitionError,
     NotFoundError,
     PermissionDeniedError,
     ThrottledError,
@@ -88,6 +89,11 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(ConflictError)
     def conflict(error: ConflictError):
+        _rollback()
+        return render_error(409, str(error))
+
+    @app.errorhandler(InvalidTransitionError)
+    def invalid_transition(error: InvalidTransitionError):
         _rollback()
         return render_error(409, str(error))
 

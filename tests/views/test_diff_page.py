@@ -1,0 +1,173 @@
+"""The compare-revisions page, on the demo: revision 2 adds the 30-day rule for alert images."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from dpia.domain.roles import Role
+from dpia.models import Answer, Assessment, Revision, User
+from dpia.services.answers import insert_rows
+from dpia.services.demo import DEMO_PASSWORD, DEMO_REFERENCE, load_demo
+from dpia.services.questionnaires import revision_definition
+from dpia.services.revision_diff import diff_between
+from tests import factories
+
+PATH = f"/assessments/{DEMO_REFERENCE}/diff"
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture()
+def demo(db):
+    assessment = load_demo(now=NOW)
+    db.session.commit()
+    return assessment
+
+
+@pytest.fixture()
+def dpo(demo, db):
+    return db.session.scalar(select(User).where(User.email == "dpo@demo.test"))
+
+
+@pytest.fixture()
+def signed_in(client, dpo, login_as):
+    return login_as(dpo, password=DEMO_PASSWORD)
+
+
+def revision(db, number):
+    return db.session.scalar(select(Revision).join(Assessment).where(Assessment.reference == DEMO_REFERENCE,
+                                                                     Revision.number == number))
+
+
+def inside(tag, text, body):
+    """Whether `text` appears inside one `<tag ...>...</tag>` element of `body`."""
+    return re.search(rf"<{tag}\b[^>]*>(?:(?!</{tag}>).)*{re.escape(text)}(?:(?!</{tag}>).)*</{tag}>", body,
+                     re.DOTALL) is not None
+
+
+def test_demo_diff_shows_the_new_retention_rule_as_added(signed_in):
+    response = signed_in.get(f"{PATH}?from=1&to=2")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Changes from revision 1 to revision 2" in body
+    assert "Retention rules: 1 added" in body
+    assert "Row 3 added: Alert images and match data (confirmed and incorrect alerts)" in body
+    assert inside("ins", "30 days", body)
+    # The rules both revisions have are matched, not shown as removed and added again.
+    assert "removed:" not in body.split('id="section-lfr-data"')[1].split('id="section-')[0]
+
+
+def test_demo_diff_marks_the_scope_text_change(signed_in):
+    body = signed_in.get(f"{PATH}?from=1&to=2").get_data(as_text=True)
+    scope = body.split('id="diff-processing.scope"')[1].split('class="dpia-diff__question"')[0]
+    assert "Revision 1" in scope and "Revision 2" in scope
+    assert inside("ins", "30 days", scope)
+    assert inside("del", "no fixed retention period", scope)
+    assert '<span class="govuk-visually-hidden">added: </span>' in scope
+    assert '<span class="govuk-visually-hidden">removed: </span>' in scope
+
+
+def test_demo_diff_summaries(db, demo):
+    diff = diff_between(revision(db, 1), revision(db, 2))
+    summaries = {section.key: section.summary for section in diff.sections}
+    assert summaries["lfr-data"] == "Retention rules: 1 added"
+    assert summaries["processing"] == "1 answer changed"
+    assert summaries["necessity"] == "1 answer changed"
+    assert summaries["risks"] == "No changes"  # risks and measures are matched by their wording
+    assert summaries["measures"] == "No changes"
+    assert [s.key for s in diff.changed_sections] == ["processing", "necessity", "lfr-data"]
+
+
+def test_defaults_compare_the_latest_revision_with_the_one_before(signed_in):
+    body = signed_in.get(PATH).get_data(as_text=True)
+    assert "Changes from revision 1 to revision 2" in body
+    assert '<option value="1" selected>' in body and '<option value="2" selected>' in body
+
+
+def test_comparing_backwards_shows_the_rule_as_removed(signed_in):
+    body = signed_in.get(f"{PATH}?from=2&to=1").get_data(as_text=True)
+    assert "Retention rules: 1 removed" in body
+    assert inside("del", "30 days", body)
+
+
+def test_assessment_page_links_to_the_comparison(signed_in):
+    body = signed_in.get(f"/assessments/{DEMO_REFERENCE}").get_data(as_text=True)
+    assert f'href="{PATH}">Compare revisions</a>' in body
+
+
+@pytest.mark.parametrize("query", ["from=x&to=2", "from=1&to=two", "from=2&to=2", "from=1.5&to=2"])
+def test_bad_revision_numbers_are_a_400(signed_in, query):
+    response = signed_in.get(f"{PATH}?{query}")
+    assert response.status_code == 400
+    assert "Choose" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["from=1&to=3", "from=0&to=2", "from=-1&to=1"])
+def test_missing_revisions_are_a_404(signed_in, query):
+    assert signed_in.get(f"{PATH}?{query}").status_code == 404
+
+
+def test_unknown_assessment_is_a_404(signed_in):
+    assert signed_in.get("/assessments/DPIA-1999-001/diff?from=1&to=2").status_code == 404
+
+
+def test_people_outside_the_team_without_an_oversight_role_get_a_404(demo, client, login_as):
+    outsider = factories.create_user(Role.TEAM_MEMBER, teams=(factories.create_team(),))
+    login_as(outsider)
+    assert client.get(f"{PATH}?from=1&to=2").status_code == 404
+    assert client.get(f"{PATH}?from=x").status_code == 404  # no hint that the reference exists
+
+
+def test_team_members_can_compare(demo, client, login_as, db):
+    author = db.session.scalar(select(User).where(User.email == "author@demo.test"))
+    login_as(author, password=DEMO_PASSWORD)
+    assert client.get(f"{PATH}?from=1&to=2").status_code == 200
+
+
+def test_single_revision_has_no_link_and_nothing_to_compare(client, login_as, db):
+    team = factories.create_team()
+    factories.create_assessment(team, reference="DPIA-2026-900", version=factories.create_questionnaire_version())
+    login_as(factories.create_user(teams=(team,)))
+    assert "Compare revisions" not in client.get("/assessments/DPIA-2026-900").get_data(as_text=True)
+    assert client.get("/assessments/DPIA-2026-900/diff").status_code == 404
+
+
+def test_answers_are_escaped(signed_in, db):
+    answer = db.session.scalar(select(Answer).where(Answer.revision_id == revision(db, 2).id,
+                                                    Answer.question_key == "processing.scope"))
+    answer.value = 'Faces <script>alert("x")</script> kept for <b>30 days</b>'
+    db.session.commit()
+    body = signed_in.get(f"{PATH}?from=1&to=2").get_data(as_text=True)
+    assert "<script>alert" not in body and "<b>30" not in body
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in body
+    assert inside("ins", "&lt;b&gt;30", body)
+
+
+def add_rows(db, number, count):
+    rev = revision(db, number)
+    definition = revision_definition(rev)
+    actor = db.session.scalar(select(User).where(User.email == "author@demo.test"))
+    for key, make in {
+        "lfr.retention": lambda i: {"data_category": f"Extra data {i}", "period_days": i, "trigger": "other",
+                                    "justification": "Because.", "deletion_method": "manual"},
+        "lfr.risks": lambda i: {"description": f"Extra risk {i}", "likelihood": "possible", "severity": "severe"},
+        "lfr.deployments": lambda i: {"date": "2017-07-01", "location": f"Site {i}", "alerts": 10 + i,
+                                      "confirmed": i, "incorrect": 10},
+    }.items():
+        insert_rows(rev, definition.question(key), [make(i) for i in range(count)], definition, now=NOW,
+                    actor=actor)
+
+
+def test_statement_count_does_not_grow_with_rows(signed_in, db, count_queries):
+    signed_in.get(f"{PATH}?from=1&to=2")
+    db.session.expire_all()  # start from a cold session, as the request after the commit below does
+    with count_queries() as few:
+        assert signed_in.get(f"{PATH}?from=1&to=2").status_code == 200
+    add_rows(db, 1, 10)
+    add_rows(db, 2, 10)
+    db.session.commit()
+    with count_queries() as many:
+        body = signed_in.get(f"{PATH}?from=1&to=2").get_data(as_text=True)
+    assert "Retention rules: 1 added" in body  # the ten extra rules match by their wording
+    assert many.count == few.count
