@@ -153,7 +153,7 @@ def _parse_number(spec: Spec, raw: Raw) -> int | float | None:
         raise AnswerError(f"{subject(spec.label)} must be a number, like 104")
     value = float(text)
     if not math.isfinite(value) or abs(value) > 1e15:
-        raise AnswerError(f"{subject(spec.label)} must be a number between -1,000,000,000,000,000 and 1,000,000,000,000,000")
+        raise AnswerError(f"{subject(spec.label)} is too large a number")
     if spec.integer and not value.is_integer():
         raise AnswerError(f"{subject(spec.label)} must be a whole number, like 104")
     if spec.minimum is not None and value < spec.minimum:
