@@ -65,7 +65,7 @@ def test_fill_in_a_section_fix_an_invalid_date_and_see_the_task_list_change(
         page: Page, live_server: str, browser_errors: list[str]) -> None:
     page.goto("/sign-in")
     sign_in_through_form(page, "author@demo.test")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Assessments")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     page.get_by_role("link", name="Live facial recognition from a mobile van").click()
     page.get_by_role("link", name="Revision 1", exact=True).click()
     expect(page).to_have_url(f"{live_server}{DRAFT}")

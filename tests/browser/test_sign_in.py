@@ -71,7 +71,7 @@ def test_sign_in_see_dashboard_and_sign_out(page: Page, live_server: str, browse
     sign_in_through_form(page, "dpo@demo.test", DEMO_PASSWORD)
 
     expect(page).to_have_url(f"{live_server}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Assessments")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     expect(page.get_by_role("link", name="Live facial recognition trial")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("DPIA-2017-004")
     assert_accessible(page)

@@ -48,4 +48,43 @@ def test_dashboard_statement_count_does_not_grow_with_assessments(client, db, lo
     with count_queries() as many:
         body = client.get("/").get_data(as_text=True)
     assert body.count("govuk-table__row") == 12  # header + 11 assessments
-    assert many.count == few.count <= 5
+    assert many.count == few.count <= 8
+
+
+def test_dpo_sees_queues_and_reviews_due(client, db, login_as):
+    from datetime import date, timedelta
+
+    from dpia.domain.states import RevisionState
+
+    waiting = factories.create_assessment(title="Waiting project", state=RevisionState.SUBMITTED)
+    waiting.revisions[0].submitted_at = factories.NOW
+    overdue = factories.create_assessment(title="Overdue project", state=RevisionState.APPROVED)
+    overdue.revisions[0].next_review_on = date(2018, 4, 30)
+    soon = factories.create_assessment(title="Soon project", state=RevisionState.APPROVED)
+    soon.revisions[0].next_review_on = date.today() + timedelta(days=10)
+    later = factories.create_assessment(title="Later project", state=RevisionState.APPROVED)
+    later.revisions[0].next_review_on = date.today() + timedelta(days=90)
+    db.session.commit()
+    login_as(factories.create_user(Role.DPO))
+    body = client.get("/").get_data(as_text=True)
+    queue = body[body.index("Waiting for review or sign-off"):body.index("Reviews due")]
+    assert "Waiting project" in queue
+    due = body[body.index("Reviews due"):body.index('<h2 class="govuk-heading-m">Assessments')]
+    assert "Overdue project" in due and "Overdue</strong>" in due
+    assert "Soon project" in due and "Later project" not in due
+
+
+def test_author_sees_unresolved_comments(client, db, login_as):
+    from dpia.models import Comment
+
+    team = factories.create_team()
+    author = factories.create_user(teams=(team,))
+    assessment = factories.create_assessment(team, title="Commented project")
+    reviewer = factories.create_user(Role.REVIEWER)
+    db.session.add_all([Comment(revision_id=assessment.revisions[0].id, author_id=reviewer.id, body=f"Point {n}",
+                                created_at=factories.NOW) for n in range(2)])
+    db.session.commit()
+    login_as(author)
+    body = client.get("/").get_data(as_text=True)
+    assert "Unresolved comments on your team" in body and "2 unresolved comments" in body
+    assert "Waiting for review or sign-off" not in body  # not a reviewer
