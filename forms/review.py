@@ -1,10 +1,17 @@
-"""Forms for review: comments, requests for changes, sign-off rows, new revisions."""
+"""Forms for starting and reviewing assessments: new assessments and revisions, comments, sign-off rows."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -71,3 +78,17 @@ class NewRevisionForm(FlaskForm):
                           validators=[DataRequired(message="Enter who made the decision"), Length(max=200)])
     forum = StringField("Where it was made", widget=GovTextInput(), description="For example, the project board",
                         validators=[DataRequired(message="Enter where the decision was made"), Length(max=200)])
+
+
+class NewAssessmentForm(FlaskForm):
+    """Starting an assessment: what it is about, whose it is, which law, which questionnaires."""
+
+    title = StringField("Project title", widget=GovTextInput(),
+                        validators=[DataRequired(message="Enter the project's title"),
+                                    Length(max=300, message="Title must be 300 characters or fewer")])
+    team_id = RadioField("Team", widget=GovRadioInput(), validate_choice=False,
+                         validators=[InputRequired(message="Select the team that owns the assessment")])
+    regime = RadioField("Which law applies?", widget=GovRadioInput(), validate_choice=False,
+                        validators=[InputRequired(message="Select the law that applies")])
+    add_ons = SelectMultipleField("Extra questions", widget=GovCheckboxesInput(), validate_choice=False,
+                                  description="Add the questions for specific kinds of processing.")

@@ -31,6 +31,10 @@ class OwnedByTeam(Protocol):
     team_id: int
 
 
+class HasId(Protocol):
+    id: int
+
+
 class RevisionLike(Protocol):
     state: RevisionState
 
@@ -124,6 +128,11 @@ def can_start_revision(actor: Actor | None, assessment: OwnedByTeam, latest_stat
     """A new revision starts from an approved one, by its team, when no other revision is open."""
     return (actor is not None and assessment.team_id in actor.team_ids
             and latest_state is RevisionState.APPROVED)
+
+
+def can_start_assessment(actor: Actor | None, team: HasId) -> bool:
+    """People start assessments for the teams they belong to."""
+    return actor is not None and team.id in actor.team_ids
 
 
 def can_manage_questionnaires(actor: Actor | None) -> bool:

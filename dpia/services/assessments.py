@@ -8,13 +8,14 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from dpia.domain.permissions import can_list_all_assessments
+from dpia.domain.errors import ValidationError
+from dpia.domain.permissions import can_list_all_assessments, can_start_assessment, require
 from dpia.domain.states import Regime, RevisionState
 from dpia.extensions import db
 from dpia.models import Assessment, QuestionnaireVersion, Revision, RevisionAddOn, Team, User
 from dpia.services.answers import prefill_rows
 from dpia.services.audit import record_event
-from dpia.services.questionnaires import revision_definition
+from dpia.services.questionnaires import latest_version, revision_definition
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,27 @@ def create_assessment(
     record_event(actor=actor, now=now, action="assessment.create", object_type="assessment",
                  object_id=assessment.id, summary={"reference": reference})
     return assessment
+
+
+def next_reference(now: datetime) -> str:
+    """The next free reference for the year, like DPIA-2026-007."""
+    prefix = f"DPIA-{now.year}-"
+    taken = db.session.scalars(select(Assessment.reference).where(Assessment.reference.like(f"{prefix}%"))).all()
+    numbers = [int(ref[len(prefix):]) for ref in taken if ref[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def start_assessment(*, actor: User, now: datetime, title: str, team: Team, regime: Regime,
+                     add_on_keys: Sequence[str] = ()) -> Assessment:
+    """Start an assessment for one of the actor's teams, on the newest built-in questionnaires."""
+
+    require(can_start_assessment(actor, team), "You can only start assessments for your own teams")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("Enter the project's title")
+    core = latest_version("uk-dpia")
+    add_ons = [latest_version(key) for key in add_on_keys]
+    if core is None or any(a is None for a in add_ons):
+        raise ValidationError("That questionnaire is not available")
+    return create_assessment(actor=actor, now=now, reference=next_reference(now), title=title, team=team,
+                             regime=regime, questionnaire_version=core, add_ons=add_ons)

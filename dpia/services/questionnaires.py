@@ -103,3 +103,9 @@ def latest_version(key: str) -> QuestionnaireVersion | None:
         .order_by(QuestionnaireVersion.number.desc())
         .limit(1)
     )
+
+
+def add_on_questionnaires() -> list[Questionnaire]:
+    """Questionnaires that extend a core one (e.g. live facial recognition), by title."""
+    return list(db.session.scalars(select(Questionnaire).where(Questionnaire.kind == "add_on")
+                                   .order_by(Questionnaire.title)))

@@ -12,13 +12,16 @@ from dpia.domain.clock import utcnow
 from dpia.domain.errors import ConflictError
 from dpia.domain.permissions import can_edit_revision, can_view_assessment
 from dpia.domain.questionnaire import Question, Section, combine
+from dpia.domain.states import Regime
 from dpia.extensions import db
 from dpia.models import Assessment, Revision
 from dpia.services import answers as answer_service
 from dpia.services.answers import RevisionContent, RowConflict, SectionConflict
-from dpia.services.questionnaires import definition_for_version, latest_version
+from dpia.services.assessments import start_assessment
+from dpia.services.questionnaires import add_on_questionnaires, definition_for_version, latest_version
 from dpia.services.versioning import plan_upgrade, upgrade_revision
 from forms.questionnaire import build_form, posted_lock_version, raw_values, set_errors
+from forms.review import NewAssessmentForm
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
@@ -69,6 +72,32 @@ def _table_or_404(content: RevisionContent, question_key: str) -> tuple[Section,
             if question.key == question_key and question.is_table:
                 return section, question
     abort(404)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Start an assessment for one of the user's teams."""
+    teams = sorted((m.team for m in current_user.memberships), key=lambda team: team.name)
+    if not teams:
+        abort(403)
+    form = NewAssessmentForm()
+    form.team_id.choices = [(str(team.id), team.name) for team in teams]
+    form.regime.choices = [(regime.value, regime.label) for regime in Regime]
+    form.add_ons.choices = [(q.key, q.title) for q in add_on_questionnaires()]
+    if request.method == "GET" and len(teams) == 1:
+        form.team_id.data = str(teams[0].id)
+    if form.validate_on_submit():
+        team = next((t for t in teams if str(t.id) == form.team_id.data), None)
+        if team is None or form.regime.data not in {r.value for r in Regime}:
+            abort(400)
+        offered = {key for key, _ in form.add_ons.choices}
+        assessment = start_assessment(actor=current_user, now=utcnow(), title=form.title.data, team=team,
+                                      regime=Regime(form.regime.data),
+                                      add_on_keys=[key for key in form.add_ons.data or [] if key in offered])
+        db.session.commit()
+        flash(f"{assessment.reference} started", "success")
+        return redirect(url_for(".task_list", reference=assessment.reference, number=1))
+    return render_template("assessments/new.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/<reference>")

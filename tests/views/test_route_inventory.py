@@ -12,6 +12,7 @@ EXPECTED_PUBLIC = {"static", "auth.sign_in", "public.healthz"}
 EXPECTED_SIGNED_IN = {
     "auth.sign_out",
     "dashboard.index",
+    "assessments.new",
     "assessments.show",
     "assessments.task_list",
     "assessments.section",
