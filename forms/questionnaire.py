@@ -12,18 +12,18 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovTextArea,
     GovTextInput,
 )
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Field
 
 from dpia.domain.answers import Raw, form_value
 from dpia.domain.questionnaire import Column, Condition, Option, Question, QuestionType
+from forms import ThreePartDateField
 
 Spec = Question | Column
 MULTI_PART = {QuestionType.MULTIPLE_CHOICE, QuestionType.DATE}
@@ -53,8 +53,7 @@ def _field(spec: Spec, options: Sequence[Option] | None) -> Field | list[tuple[s
         return SelectMultipleField(spec.label, choices=_choices(options if options is not None else spec.options),
                                    widget=GovCheckboxesInput(), description=hint, validate_choice=False)
     if spec.type is QuestionType.DATE:
-        return DateField(spec.label, widget=GovDateInput(), format="%d %m %Y",
-                         description=hint or "For example, 27 3 2017")
+        return ThreePartDateField(spec.label, description=hint or "For example, 27 3 2017")
     if spec.type is QuestionType.PERSON:
         return [("name", StringField("Name", widget=GovTextInput())),
                 ("role", StringField("Role or position", widget=GovTextInput()))]
@@ -95,14 +94,7 @@ def build_form(specs: Sequence[Spec], *, values: Mapping[str, Any], lock_version
     """A form for these questions (or columns): stored `values` on first display, else what was posted."""
     form_class = _form_class(specs, option_lookup or {})
     if formdata is not None:
-        form = form_class(formdata=formdata)
-        for field in form:
-            if isinstance(field, DateField):
-                # The date widget expects exactly day, month and year; a tampered or partial post
-                # must still render (empty parts stay empty).
-                parts = list(field.raw_data or [])
-                field.raw_data = (parts + ["", "", ""])[:3] if parts else None
-        return form
+        return form_class(formdata=formdata)
     form = form_class(formdata=None, data={**_initial(specs, values), "lock_version": str(lock_version)})
     return form
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from dpia.domain.signoff import CONSULTATION_OUTCOME_LABELS, AdviceDecision, Recommendation
+from forms import ThreePartDateField
 
 
 class ConfirmForm(FlaskForm):
@@ -71,8 +71,7 @@ class NewRevisionForm(FlaskForm):
                              description="For example, alert images are kept for 30 days and then deleted",
                              validators=[DataRequired(message="Describe the decision that led to this revision"),
                                          Length(max=5000)])
-    decided_on = DateField("Date of the decision", widget=GovDateInput(), format="%d %m %Y",
-                           description="For example, 16 10 2017",
+    decided_on = ThreePartDateField("Date of the decision", description="For example, 16 10 2017",
                            validators=[InputRequired(message="Enter the date of the decision as day, month and year")])
     made_by = StringField("Made by", widget=GovTextInput(),
                           validators=[DataRequired(message="Enter who made the decision"), Length(max=200)])

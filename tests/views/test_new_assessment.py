@@ -1,5 +1,7 @@
 """Starting an assessment from the dashboard."""
 
+from datetime import UTC
+
 from sqlalchemy import select
 
 from dpia.domain.roles import Role
@@ -46,10 +48,10 @@ def test_someone_without_a_team_cannot_start_one(client, db, login_as):
 
 
 def test_references_count_up_within_the_year(db):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from dpia.services.assessments import next_reference
 
     factories.create_assessment(reference="DPIA-2031-009")
-    assert next_reference(datetime(2031, 1, 1, tzinfo=timezone.utc)) == "DPIA-2031-010"
-    assert next_reference(datetime(2032, 1, 1, tzinfo=timezone.utc)) == "DPIA-2032-001"
+    assert next_reference(datetime(2031, 1, 1, tzinfo=UTC)) == "DPIA-2031-010"
+    assert next_reference(datetime(2032, 1, 1, tzinfo=UTC)) == "DPIA-2032-001"
