@@ -2,6 +2,7 @@
 
 from dpia.models.assessments import Answer, Assessment, Revision, RevisionAddOn, SectionSave
 from dpia.models.audit import AuditEvent
+from dpia.models.publication import FoiRequest, Publication, PublicationDecision, Redaction, Slippage
 from dpia.models.questionnaires import Questionnaire, QuestionnaireVersion
 from dpia.models.review import Comment, Decision, RevisionDecision, SignOff
 from dpia.models.rows import ROW_MODELS, AccessRule, Measure, RetentionRule, Risk, RowMixin, TableRow
@@ -15,11 +16,15 @@ __all__ = [
     "AuditEvent",
     "Comment",
     "Decision",
+    "FoiRequest",
     "LoginAttempt",
     "Measure",
     "Membership",
+    "Publication",
+    "PublicationDecision",
     "Questionnaire",
     "QuestionnaireVersion",
+    "Redaction",
     "RetentionRule",
     "Revision",
     "RevisionAddOn",
@@ -28,6 +33,7 @@ __all__ = [
     "RowMixin",
     "SectionSave",
     "SignOff",
+    "Slippage",
     "TableRow",
     "Team",
     "User",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dpia.extensions import db
@@ -15,6 +15,8 @@ class AuditEvent(db.Model):
     """One thing that happened. `entry_hash` covers this row and `prev_hash`, chaining the log."""
 
     __tablename__ = "audit_event"
+    # The audit page lists one assessment's events; this keeps that a single index lookup.
+    __table_args__ = (Index("ix_audit_event_object_type_object_id", "object_type", "object_id"),)
 
     seq: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime]

@@ -1,0 +1,294 @@
+"""One revision as a document: what its HTML page, PDF and JSON are all made from.
+
+The builder is where redaction happens. A withheld section, question or row keeps only its
+place and the exemption notice; its text never enters the document, so no output built from it
+(page, PDF, JSON, feed, search index) can leak it. Comments and internal notes are never read here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from dpia.domain.answers import display_text
+from dpia.domain.publication import Exemption, Scope, TargetType, withheld_notice
+from dpia.domain.questionnaire import Option, Question, QuestionType, RowKind, is_answered
+from dpia.domain.risk import HeatMap, RatedRisk, first_line, heat_map
+from dpia.domain.signoff import Recommendation, SignOffKind
+
+
+@dataclass(frozen=True)
+class Withheld:
+    citation: str
+    reason: str
+    notice: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Row:
+    ref: str
+    cells: tuple[Cell, ...] = ()
+    withheld: Withheld | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question and its answer: Markdown source, plain text, or a table."""
+
+    key: str
+    label: str
+    markdown: str | None = None
+    text: str | None = None
+    table: Table | None = None
+    withheld: Withheld | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    items: tuple[Item, ...] = ()
+    withheld: Withheld | None = None
+
+
+@dataclass(frozen=True)
+class SignOffLine:
+    label: str
+    position: str
+    signed_on: str
+    name: str | None = None  # internal documents only: officials' names are not published
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    organisation: str
+    reference: str
+    title: str
+    team: str
+    regime: str
+    revision: int
+    status: str
+    written_on: str
+    approved_on: str | None
+    content_hash: str
+    public: bool
+    scope: str
+    sections: tuple[Section, ...]
+    sign_offs: tuple[SignOffLine, ...] = ()
+    retention: Table | None = None
+    access: Table | None = None
+    heat_maps: tuple[HeatMap, HeatMap] | None = None
+    published_on: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. "Only a summary of this assessment is published"
+
+    def text_parts(self) -> list[str]:
+        """Every piece of text the document shows, for the search index and for leak tests."""
+        parts = [self.organisation, self.reference, self.title, self.team, self.regime, *self.notes]
+        for section in self.sections:
+            parts.append(section.title)
+            if section.withheld:
+                parts.append(section.withheld.notice)
+            for item in section.items:
+                parts += [item.label, item.markdown or "", item.text or ""]
+                if item.withheld:
+                    parts.append(item.withheld.notice)
+                if item.table:
+                    parts += _table_text(item.table)
+        for table in (self.retention, self.access):
+            if table:
+                parts += _table_text(table)
+        for line in self.sign_offs:
+            parts += [line.label, line.position, line.detail or "", line.name or ""]
+        return [p for p in parts if p]
+
+
+def _table_text(table: Table) -> list[str]:
+    parts = list(table.columns)
+    for row in table.rows:
+        parts += [cell.text for cell in row.cells]
+        if row.withheld:
+            parts.append(row.withheld.notice)
+    return parts
+
+
+@dataclass(frozen=True)
+class RedactionMark:
+    target_type: TargetType
+    target_key: str
+    exemption: Exemption
+    reason: str
+
+    @property
+    def withheld(self) -> Withheld:
+        return Withheld(self.exemption.citation, self.reason, withheld_notice(self.exemption, self.reason))
+
+
+@dataclass(frozen=True)
+class SignOffInput:
+    kind: SignOffKind
+    name: str
+    position: str
+    signed_at: datetime
+    details: Mapping[str, Any]
+
+
+def _day(value: datetime | date | None) -> str | None:
+    return f"{value.day} {value.strftime('%B %Y')}" if value else None
+
+
+def build_document(
+    content: Any,
+    *,
+    organisation: str,
+    regime: str,
+    status: str,
+    content_hash: str,
+    redactions: Sequence[RedactionMark] = (),
+    sign_offs: Sequence[SignOffInput] = (),
+    public: bool,
+    scope: Scope = Scope.FULL,
+    published_on: datetime | None = None,
+) -> Document:
+    """Build the document for a revision's content (a `RevisionContent`).
+
+    :param public: apply redactions and leave out officials' names and unanswered questions.
+    """
+    revision = content.revision
+    marks = {(m.target_type, m.target_key): m for m in redactions} if public else {}
+    sections: list[Section] = []
+    retention_rows: list[Row] = []
+    access_rows: list[Row] = []
+    risks: list[RatedRisk] = []
+    retention_columns: tuple[str, ...] = ()
+    access_columns: tuple[str, ...] = ()
+    for section in content.definition.sections:
+        mark = marks.get((TargetType.SECTION, section.key))
+        if mark:
+            sections.append(Section(section.key, section.title, withheld=mark.withheld))
+            continue
+        items: list[Item] = []
+        for question in section.questions:
+            if not question.applies(content.answers):
+                continue
+            mark = marks.get((TargetType.QUESTION, question.key))
+            if mark:
+                items.append(Item(question.key, question.label, withheld=mark.withheld))
+                continue
+            if question.is_table:
+                table = _table(question, content, marks)
+                if not table.rows and public:
+                    continue
+                items.append(Item(question.key, question.label, table=table))
+                if question.row_kind is RowKind.RETENTION_RULE:
+                    retention_columns, retention_rows = table.columns, retention_rows + list(table.rows)
+                elif question.row_kind is RowKind.ACCESS_RULE:
+                    access_columns, access_rows = table.columns, access_rows + list(table.rows)
+                elif question.row_kind is RowKind.RISK:
+                    risks += _rated(question, content, marks)
+                continue
+            value = content.answers.get(question.key)
+            if not is_answered(value) and value is not False and value != 0:
+                if not public:
+                    items.append(Item(question.key, question.label, text="Not answered"))
+                continue
+            if question.type is QuestionType.MARKDOWN:
+                items.append(Item(question.key, question.label, markdown=value))
+            else:
+                items.append(Item(question.key, question.label, text=display_text(question, value)))
+        sections.append(Section(section.key, section.title, tuple(items)))
+
+    notes: tuple[str, ...] = ()
+    if public and scope is Scope.SUMMARY:
+        sections = [_summary_section(sections)]
+        notes = ("Only a summary of this assessment is published.",)
+    model = content.definition.risk_model
+    maps = (heat_map(model, risks, after_measures=False), heat_map(model, risks, after_measures=True)) \
+        if model and risks else None
+    return Document(
+        organisation=organisation, reference=revision.assessment.reference, title=revision.assessment.title,
+        team=revision.assessment.team.name, regime=regime, revision=revision.number, status=status,
+        written_on=_day(revision.created_at) or "", approved_on=_day(revision.approved_at),
+        content_hash=content_hash, public=public, scope=scope.label, sections=tuple(sections),
+        sign_offs=tuple(_sign_off_line(s, public=public) for s in sign_offs),
+        retention=Table(retention_columns, tuple(retention_rows)) if retention_rows else None,
+        access=Table(access_columns, tuple(access_rows)) if access_rows else None,
+        heat_maps=maps, published_on=_day(published_on), notes=notes,
+    )
+
+
+SUMMARY_KEYS = ("need.aims", "outcomes.public_summary", "outcomes.residual_risk")
+
+
+def _summary_section(sections: Sequence[Section]) -> Section:
+    wanted = {item.key: item for section in sections for item in section.items if item.key in SUMMARY_KEYS}
+    return Section("summary", "Summary", tuple(wanted[key] for key in SUMMARY_KEYS if key in wanted))
+
+
+def _table(question: Question, content: Any, marks: Mapping[tuple[TargetType, str], RedactionMark]) -> Table:
+    columns = [c for c in question.columns]
+    rows: list[Row] = []
+    for row in content.rows.get(question.key, ()):
+        mark = marks.get((TargetType.ROW, row.uid))
+        if mark:
+            rows.append(Row(row.ref, withheld=mark.withheld))
+            continue
+        cells = tuple(Cell(column.label, display_text(column, row.cells.get(column.key),
+                                                      options=_options(column, content, marks), row=row.cells))
+                      for column in columns)
+        if question.row_kind is RowKind.RISK:
+            model = content.definition.risk_model
+            cells += (Cell("Overall risk", (model.level_label(row.computed.get("overall")) if model else None)
+                           or "Not rated"),
+                      Cell("Risk after measures", (model.level_label(row.computed.get("residual")) if model else None)
+                           or "Not rated"))
+        rows.append(Row(row.ref, cells))
+    labels = tuple(c.label for c in columns)
+    if question.row_kind is RowKind.RISK:
+        labels += ("Overall risk", "Risk after measures")
+    return Table(labels, tuple(rows))
+
+
+def _options(column: Any, content: Any, marks: Mapping[tuple[TargetType, str], RedactionMark]) -> Any:
+    """Choices to show a cell with. A measure names its risk as "R3: first line of the risk"; when
+    that risk row is withheld, only "R3 (withheld)" may appear, or the measure would leak it."""
+    options = content.options_for(column)
+    if column.options_from != "risks" or options is None:
+        return options
+    refs = {row.uid: row.ref for row in content.risk_rows()}
+    return tuple(Option(o.value, f"{refs.get(o.value, '')} (withheld)") if (TargetType.ROW, o.value) in marks else o
+                 for o in options)
+
+
+def _rated(question: Question, content: Any, marks: Mapping[tuple[TargetType, str], RedactionMark]) -> list[RatedRisk]:
+    return [RatedRisk(ref=row.ref, title=first_line(row.cells.get("description")),
+                      likelihood=row.cells.get("likelihood"), severity=row.cells.get("severity"),
+                      residual_likelihood=row.cells.get("residual_likelihood"),
+                      residual_severity=row.cells.get("residual_severity"))
+            for row in content.rows.get(question.key, ()) if (TargetType.ROW, row.uid) not in marks]
+
+
+def _sign_off_line(record: SignOffInput, *, public: bool) -> SignOffLine:
+    detail = None
+    if record.kind is SignOffKind.DPO_ADVICE and record.details.get("recommendation"):
+        detail = f"Recommendation: {Recommendation(record.details['recommendation']).label}"
+    elif record.kind is SignOffKind.ADVICE_DECISION and record.details.get("decision"):
+        detail = f"Advice {record.details['decision']}"
+    elif record.kind is SignOffKind.KEPT_UNDER_REVIEW and record.details.get("next_review_date"):
+        detail = f"Next review by {record.details['next_review_date']}"
+    return SignOffLine(record.kind.label, record.position, _day(record.signed_at) or "",
+                       name=None if public else record.name, detail=detail)

@@ -1,0 +1,396 @@
+"""Reviewing and signing off an assessment in a real browser, person by person.
+
+One journey through the review workflow, on an assessment the test starts itself (the live database
+is shared by the whole browser session): the author removes a prefilled retention rule and submits;
+the reviewer sends it back with a note; the author answers the comment, resolves it, fixes an answer
+and resubmits; the reviewer sends it for sign-off; the DPO records their advice and the review owner
+and approves; the author starts revision 2 with the decision behind it and adds the retention rule
+back; the diff and the audit trail show what happened. Each person has their own browser context.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect
+
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS, assert_accessible
+from tests.browser.test_filling_in import sign_in_through_form, success_banner, task
+
+pytestmark = pytest.mark.browser
+
+AUTHOR = "author@demo.test"
+REVIEWER = "reviewer@demo.test"
+DPO = "dpo@demo.test"
+TEAM = "Live Facial Recognition"
+RETENTION_TABLE = "How long will you keep each kind of live facial recognition data?"
+PREFILLED_ALERT_ROW = "Alert images and match data, for confirmed and incorrect alerts"
+DATA_SECTION = "Live facial recognition: data handling"
+NEED_SECTION = "Why an assessment is needed"
+CONTROLLER = "Which organisation is the controller?"
+DECISION = "Alert images are kept for 30 days, then deleted"
+
+
+def _watch(page: Page, who: str, errors: list[str]) -> None:
+    """Collect console errors and uncaught exceptions, as the `page` fixture does for its page."""
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = (message.location or {}).get("url") or page.url
+            # A form shown again with its errors answers 4xx on purpose; Chromium logs that for the page.
+            if where == page.url and re.match(r"Failed to load resource: .* status of 4\d\d", message.text):
+                return
+            errors.append(f"{who}: console error at {where}: {message.text}")
+
+    def on_page_error(error: Error) -> None:
+        errors.append(f"{who}: page error at {page.url}: {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+
+
+@pytest.fixture()
+def people(browser: Browser, live_server: str) -> Iterator[tuple[ExitStack, list[str]]]:
+    """Somewhere to open more people's browser contexts, and the errors their pages report."""
+    errors: list[str] = []
+    with ExitStack() as stack:
+        yield stack, errors
+
+
+def signed_in_page(browser: Browser, live_server: str, stack: ExitStack, errors: list[str], email: str) -> Page:
+    """A separate browser context (its own cookies) for one person, signed in through the form."""
+    context = browser.new_context(base_url=live_server)
+    stack.callback(context.close)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    _watch(page, email, errors)
+    page.goto("/sign-in")
+    sign_in_through_form(page, email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    return page
+
+
+def state_tag(page: Page):
+    """The revision's state, shown under the task list's heading."""
+    return page.locator("main .govuk-tag--grey").first
+
+
+def check_group_is_named(page: Page, name: str, problems: list[str]) -> None:
+    """A set of radios or checkboxes needs its question as the fieldset's legend, for everyone to read."""
+    if page.get_by_role("group", name=name, exact=True).count() == 0:
+        legends = page.locator("main legend").all_inner_texts()
+        problems.append(f"{page.url}: the question {name!r} is not shown: no fieldset has it as its legend "
+                        f"(legends on the page: {[t.strip() for t in legends]})")
+
+
+def error_summary(page: Page):
+    return page.locator(".govuk-error-summary")
+
+
+def test_review_request_changes_sign_off_approve_and_revise(
+        page: Page, browser: Browser, live_server: str, browser_errors: list[str],
+        people: tuple[ExitStack, list[str]]) -> None:
+    stack, other_errors = people
+    # Problems that do not stop the journey are collected here and asserted at the end, so that one of
+    # them does not hide whether the rest of the journey works.
+    deferred: list[str] = []
+    author = page
+    title = f"Alert image retention review {uuid.uuid4().hex[:8]}"
+
+    # --- 1. The author starts an assessment, removes the 30-day alert image rule and submits -----------
+    author.goto("/sign-in")
+    sign_in_through_form(author, AUTHOR)
+    author.get_by_role("link", name="Start an assessment").click()
+    expect(author).to_have_url(f"{live_server}/assessments/new")
+    author.get_by_label("Project title").fill(title)
+    author.get_by_role("radio", name=TEAM, exact=True).check()
+    author.get_by_role("radio", name="DPA 2018 Part 3 (law enforcement)", exact=True).check()
+    author.get_by_role("checkbox", name="Live facial recognition", exact=True).check()
+    for question in ("Team", "Which law applies?", "Extra questions"):
+        check_group_is_named(author, question, deferred)
+    author.get_by_role("button", name="Start the assessment").click()
+
+    expect(author).to_have_url(re.compile(re.escape(live_server) + r"/assessments/DPIA-\d{4}-\d{3}/revisions/1$"))
+    ref = re.search(r"/assessments/([^/]+)/revisions/1$", author.url).group(1)
+    rev1 = f"/assessments/{ref}/revisions/1"
+    rev2 = f"/assessments/{ref}/revisions/2"
+    expect(success_banner(author)).to_contain_text(f"{ref} started")
+    expect(state_tag(author)).to_have_text("Draft")
+
+    task(author, DATA_SECTION).get_by_role("link", name=DATA_SECTION, exact=True).click()
+    expect(author).to_have_url(f"{live_server}{rev1}/sections/lfr-data")
+    retention = author.locator('[id="lfr.retention"]')
+    alert_row = retention.locator("tbody tr").filter(has_text=PREFILLED_ALERT_ROW)
+    expect(alert_row).to_have_count(1)
+    expect(alert_row).to_contain_text("30 days")
+    alert_ref = alert_row.locator("th").inner_text().strip()
+    alert_row.get_by_role("link", name=f"Remove row {alert_ref}").click()
+    expect(author.get_by_role("heading", level=1)).to_have_text(f"Remove row {alert_ref}?")
+    expect(author.locator(".govuk-summary-list")).to_contain_text(PREFILLED_ALERT_ROW)
+    author.get_by_role("button", name="Remove row").click()
+    expect(author).to_have_url(f"{live_server}{rev1}/sections/lfr-data#lfr.retention")
+    expect(success_banner(author)).to_contain_text(f"Row {alert_ref} removed")
+    expect(retention).not_to_contain_text(PREFILLED_ALERT_ROW)
+    expect(retention).not_to_contain_text("30 days")
+    expect(retention.locator("tbody tr")).to_have_count(3)
+
+    author.get_by_role("link", name="Back to the task list").click()
+    task(author, NEED_SECTION).get_by_role("link", name=NEED_SECTION, exact=True).click()
+    author.get_by_label(CONTROLLER).fill("Demonstration Constabulary")
+    author.get_by_role("button", name="Save and return to the task list").click()
+    expect(author).to_have_url(f"{live_server}{rev1}")
+    expect(success_banner(author)).to_contain_text(f"{NEED_SECTION} saved")
+
+    author.get_by_role("link", name="Submit for review").click()
+    expect(author).to_have_url(f"{live_server}{rev1}/submit")
+    expect(author.get_by_role("heading", level=1)).to_have_text("Submit revision 1 for review")
+    expect(author.locator("main")).not_to_contain_text("not resolved yet")
+    author.get_by_role("button", name="Submit for review").click()
+    expect(author).to_have_url(f"{live_server}{rev1}")
+    expect(success_banner(author)).to_contain_text("Revision 1 submitted for review")
+    expect(state_tag(author)).to_have_text("Submitted for review")
+    expect(author.get_by_role("link", name="Submit for review")).to_have_count(0)
+
+    # --- 2. The reviewer finds it on the dashboard and sends it back with a note ------------------------
+    reviewer = signed_in_page(browser, live_server, stack, other_errors, REVIEWER)
+    waiting = reviewer.locator("li").filter(has=reviewer.get_by_role("link", name=f"{ref} revision 1", exact=True))
+    expect(waiting).to_contain_text("Submitted for review")
+    waiting.get_by_role("link", name=f"{ref} revision 1", exact=True).click()
+    expect(reviewer).to_have_url(f"{live_server}{rev1}")
+    reviewer.get_by_role("link", name="Request changes").click()
+    expect(reviewer).to_have_url(f"{live_server}{rev1}/request-changes")
+
+    reviewer.get_by_role("button", name="Send back to the team").click()
+    expect(error_summary(reviewer)).to_contain_text("There is a problem")
+    expect(error_summary(reviewer).get_by_role("link", name="Say what needs to change")).to_be_visible()
+    expect(reviewer).to_have_title(re.compile(r"^Error: "))
+    expect(reviewer).to_have_url(f"{live_server}{rev1}/request-changes")
+    assert_accessible(reviewer)
+
+    note = "Name the controller in full, as it appears on the ICO register."
+    reviewer.get_by_label("What needs to change?").fill(note)
+    reviewer.get_by_role("button", name="Send back to the team").click()
+    expect(reviewer).to_have_url(f"{live_server}{rev1}")
+    expect(success_banner(reviewer)).to_contain_text("Changes requested on revision 1")
+    expect(state_tag(reviewer)).to_have_text("Changes requested")
+    expect(reviewer.locator("main")).to_contain_text("1 unresolved")
+    reviewer.get_by_role("link", name="Comments", exact=True).click()
+    reviewer_thread = reviewer.locator(".dpia-thread").filter(has_text=note)
+    expect(reviewer_thread).to_have_count(1)
+    expect(reviewer_thread).to_contain_text("Riley Reviewer")
+
+    # --- 3. The author answers the comment, resolves it, fixes the answer and resubmits -----------------
+    author.goto("/")
+    comments_queue = author.locator("li").filter(has=author.get_by_role("link", name=f"{ref} revision 1", exact=True))
+    expect(author.get_by_role("heading", name="Unresolved comments on your team's assessments")).to_be_visible()
+    comments_queue.get_by_role("link", name="1 unresolved comment", exact=True).click()
+    expect(author).to_have_url(f"{live_server}{rev1}/comments")
+    expect(author.locator("main")).to_contain_text("1 unresolved, 0 resolved.")
+    thread = author.locator(".dpia-thread").filter(has_text=note)
+    expect(thread).to_contain_text("Riley Reviewer")
+    expect(thread.locator(".govuk-tag")).to_have_text("Open")
+
+    reply = "Done: the controller is now named in full."
+    thread.locator("summary").filter(has_text="Reply").click()
+    thread.get_by_label("Your reply").fill(reply)
+    thread.get_by_role("button", name="Reply", exact=True).click()
+    expect(success_banner(author)).to_contain_text("Comment added")
+    expect(thread.locator(".dpia-thread__reply")).to_contain_text(reply)
+    expect(thread.locator(".dpia-thread__reply")).to_contain_text("Alex Author")
+    expect(author.locator("main")).to_contain_text("1 unresolved, 0 resolved.")  # a reply resolves nothing
+
+    # While it is open, the submit page warns about it (so the check after resolving means something).
+    author.goto(f"{rev1}/submit")
+    expect(author.locator(".govuk-warning-text").filter(has_text="not resolved yet")).to_contain_text(
+        "1 comment is not resolved yet")
+    author.goto(f"{rev1}/comments")
+
+    thread.get_by_role("button", name=re.compile(r"^Mark comment \d+ as resolved$")).click()
+    expect(success_banner(author)).to_contain_text("Comment resolved")
+    expect(author.locator("main")).to_contain_text("0 unresolved, 1 resolved.")
+    expect(thread.locator(".govuk-tag")).to_have_text("Resolved")
+    expect(thread).to_contain_text("Resolved by Alex Author")
+
+    author.goto(f"{rev1}/sections/need")
+    controller = author.get_by_label(CONTROLLER)
+    expect(controller).to_have_value("Demonstration Constabulary")
+    controller.fill("Chief Constable of the Demonstration Constabulary")
+    author.get_by_role("button", name="Save and return to the task list").click()
+    expect(author).to_have_url(f"{live_server}{rev1}")
+    expect(success_banner(author)).to_contain_text(f"{NEED_SECTION} saved")
+    expect(author.locator("main")).not_to_contain_text("unresolved")
+
+    author.get_by_role("link", name="Submit for review").click()
+    expect(author).to_have_url(f"{live_server}{rev1}/submit")
+    expect(author.locator("main")).not_to_contain_text("not resolved yet")
+    expect(author.get_by_role("link", name="Read the comments")).to_have_count(0)
+    author.get_by_role("button", name="Submit for review").click()
+    expect(success_banner(author)).to_contain_text("Revision 1 submitted for review")
+    expect(state_tag(author)).to_have_text("Submitted for review")
+
+    # --- 4. The reviewer sends it for sign-off ---------------------------------------------------------
+    reviewer.goto(rev1)
+    expect(state_tag(reviewer)).to_have_text("Submitted for review")
+    reviewer.get_by_role("button", name="Send for sign-off").click()
+    expect(reviewer).to_have_url(f"{live_server}{rev1}")
+    expect(state_tag(reviewer)).to_have_text("Awaiting sign-off")
+    expect(reviewer.get_by_role("button", name="Send for sign-off")).to_have_count(0)
+
+    # Segregation of duties: the author worked on it, so nothing on the sign-off page is theirs to do.
+    author.goto(rev1)
+    expect(state_tag(author)).to_have_text("Awaiting sign-off")
+    author.get_by_role("link", name="Sign-off", exact=True).click()
+    expect(author).to_have_url(f"{live_server}{rev1}/sign-off")
+    expect(author.get_by_role("heading", level=1)).to_have_text("Sign-off")
+    expect(author.get_by_role("link", name=re.compile(r"^(Record|Sign again)\b"))).to_have_count(0)
+    expect(author.get_by_role("button", name=re.compile(r"^Approve"))).to_have_count(0)
+    expect(author.get_by_role("button", name="Reject")).to_have_count(0)
+    expect(author.locator("main")).to_contain_text("You worked on this revision, so you cannot sign it off or approve it.")
+    author.goto(f"{rev1}/sign-off?kind=dpo_advice")  # asking for the form directly shows none either
+    expect(author.locator("#record")).to_have_count(0)
+    expect(author.get_by_role("button", name="Sign", exact=True)).to_have_count(0)
+
+    # Only a DPO gives DPO advice and approves: the reviewer may record the other rows, but not those.
+    reviewer.get_by_role("link", name="Sign-off", exact=True).click()
+    expect(reviewer.get_by_role("link", name="Record This assessment will be kept under review by")).to_be_visible()
+    expect(reviewer.get_by_role("link", name="Record DPO advice provided")).to_have_count(0)
+    expect(reviewer.get_by_role("button", name=re.compile(r"^Approve"))).to_have_count(0)
+
+    # --- 5. The DPO records advice and the review owner, then approves ----------------------------------
+    dpo = signed_in_page(browser, live_server, stack, other_errors, DPO)
+    waiting = dpo.locator("li").filter(has=dpo.get_by_role("link", name=f"{ref} revision 1", exact=True))
+    expect(waiting).to_contain_text("Awaiting sign-off")
+    waiting.get_by_role("link", name=f"{ref} revision 1", exact=True).click()
+    dpo.get_by_role("link", name="Sign-off", exact=True).click()
+    expect(dpo).to_have_url(f"{live_server}{rev1}/sign-off")
+    expect(dpo.get_by_role("heading", name="Decision")).to_be_visible()
+    blockers = dpo.locator(".govuk-inset-text").filter(has_text="Before this revision can be approved")
+    expect(blockers).to_contain_text("Record the DPO's advice before approving")
+    expect(blockers).to_contain_text("Record who keeps the assessment under review and when it is next reviewed")
+    assert_accessible(dpo)
+
+    dpo.get_by_role("link", name="Record DPO advice provided").click()
+    expect(dpo).to_have_url(f"{live_server}{rev1}/sign-off?kind=dpo_advice#record")
+    expect(dpo.get_by_role("heading", name="Record: DPO advice provided")).to_be_visible()
+    dpo.get_by_label("Your position").fill("Data Protection Officer")
+    dpo.get_by_role("radio", name="Proceed", exact=True).check()
+    check_group_is_named(dpo, "The DPO's recommendation", deferred)
+    dpo.get_by_label("Summary of the DPO's advice").fill(
+        "Proceed: no retention rule for alert images until the force decides one.")
+    dpo.get_by_role("button", name="Sign", exact=True).click()
+    expect(dpo).to_have_url(f"{live_server}{rev1}/sign-off")
+    expect(success_banner(dpo)).to_contain_text("“DPO advice provided” recorded")
+    advice_row = dpo.locator(".govuk-summary-list__row").filter(has_text="DPO advice provided")
+    expect(advice_row).to_contain_text("Dana Protection")
+    expect(advice_row).to_contain_text("Recommendation: Proceed")
+    expect(advice_row.locator(".govuk-tag")).to_have_text("Current")
+    expect(blockers).not_to_contain_text("Record the DPO's advice before approving")
+    expect(blockers).to_contain_text("Record who keeps the assessment under review")
+
+    dpo.get_by_role("link", name="Record This assessment will be kept under review by").click()
+    expect(dpo.get_by_role("heading", name="Record: This assessment will be kept under review by")).to_be_visible()
+    dpo.get_by_label("Your position").fill("Data Protection Officer")
+    dpo.get_by_label("Next review date").fill("2027-04-30")
+    dpo.get_by_role("button", name="Sign", exact=True).click()
+    expect(success_banner(dpo)).to_contain_text("“This assessment will be kept under review by” recorded")
+    review_row = dpo.locator(".govuk-summary-list__row").filter(has_text="kept under review by")
+    expect(review_row).to_contain_text("Next review: 2027-04-30")
+    expect(blockers).to_have_count(0)
+
+    dpo.get_by_role("button", name="Approve revision 1").click()
+    expect(dpo).to_have_url(f"{live_server}{rev1}")
+    expect(state_tag(dpo)).to_have_text("Approved")
+
+    # --- 6. The author starts revision 2 with the decision behind it and adds the rule back ------------
+    author.goto(rev1)
+    expect(state_tag(author)).to_have_text("Approved")
+    author.get_by_role("link", name="Start a new revision").click()
+    expect(author).to_have_url(f"{live_server}/assessments/{ref}/revisions/new")
+    expect(author.get_by_role("heading", level=1)).to_have_text("Start revision 2")
+    author.get_by_role("button", name="Start revision 2").click()
+    summary = error_summary(author)
+    expect(summary).to_contain_text("There is a problem")
+    for message in ("Explain why the assessment is being revised",
+                    "Describe the decision that led to this revision",
+                    "Enter the date of the decision as day, month and year",
+                    "Enter who made the decision",
+                    "Enter where the decision was made"):
+        expect(summary.get_by_role("link", name=message)).to_be_visible()
+    expect(author).to_have_title(re.compile(r"^Error: "))
+    expect(author).to_have_url(f"{live_server}/assessments/{ref}/revisions/new")
+
+    author.get_by_label("Why is the assessment being revised?").fill(
+        "The force has decided how long alert images are kept.")
+    author.get_by_label("Decision", exact=True).fill(DECISION)
+    decided_on = author.get_by_role("group", name="Date of the decision")
+    decided_on.get_by_label("Day", exact=True).fill("15")
+    decided_on.get_by_label("Month", exact=True).fill("4")
+    decided_on.get_by_label("Year", exact=True).fill("2026")
+    author.get_by_label("Made by").fill("Assistant Chief Constable")
+    author.get_by_label("Where it was made").fill("The live facial recognition project board")
+    author.get_by_role("button", name="Start revision 2").click()
+
+    expect(author).to_have_url(f"{live_server}{rev2}")
+    expect(success_banner(author)).to_contain_text("Revision 2 started from revision 1")
+    expect(author.get_by_role("heading", level=1)).to_have_text("Revision 2")
+    expect(state_tag(author)).to_have_text("Draft")
+    decision_text = author.locator("main .govuk-inset-text").filter(has_text="Started from revision 1")
+    expect(decision_text).to_contain_text(
+        f"Decision of 15 April 2026 (Assistant Chief Constable, The live facial recognition project board): "
+        f"{DECISION}")
+
+    task(author, DATA_SECTION).get_by_role("link", name=DATA_SECTION, exact=True).click()
+    expect(author).to_have_url(f"{live_server}{rev2}/sections/lfr-data")
+    author.get_by_role("button", name=f"Add a row to {RETENTION_TABLE}").click()
+    expect(author).to_have_url(f"{live_server}{rev2}/tables/lfr.retention/rows/new")
+    author.get_by_label("Data", exact=True).fill("Alert images")
+    author.get_by_label("Kept for").fill("30")
+    author.get_by_role("group", name="Counted from").get_by_label("When an alert is raised", exact=True).check()
+    author.get_by_label("Why this period").fill(
+        "Long enough to deal with complaints about an alert and to check how the system performed.")
+    author.get_by_role("group", name="How it is deleted").get_by_label("Automatic", exact=True).check()
+    author.get_by_role("button", name="Save row").click()
+    expect(author).to_have_url(f"{live_server}{rev2}/sections/lfr-data#lfr.retention")
+    expect(success_banner(author)).to_contain_text("Row added")
+    new_row = author.locator('[id="lfr.retention"] tbody tr').filter(has_text="Alert images")
+    expect(new_row).to_have_count(1)
+    expect(new_row).to_contain_text("30 days")
+    expect(new_row).to_contain_text("When an alert is raised")
+
+    # --- 7. The diff shows the rule as added --------------------------------------------------------------
+    author.goto(f"/assessments/{ref}/diff?from=1&to=2")
+    expect(author.get_by_role("heading", level=1)).to_have_text("Changes from revision 1 to revision 2")
+    data_section = author.locator(".dpia-diff__section").filter(has=author.locator("#section-lfr-data"))
+    expect(data_section.locator(".dpia-diff__summary")).to_have_text("Retention rules: 1 added")
+    retention_diff = author.locator('[id="diff-lfr.retention"]')
+    expect(retention_diff.get_by_role("heading", level=3)).to_contain_text(RETENTION_TABLE)
+    expect(retention_diff).to_contain_text("Retention rules: 1 added; 3 unchanged")
+    added_heading = retention_diff.get_by_role("heading", level=4, name=re.compile(r"^Row \S+ added: Alert images$"))
+    expect(added_heading).to_be_visible()
+    kept_for = retention_diff.locator(".govuk-summary-list__row").filter(
+        has=author.locator(".govuk-summary-list__key", has_text="Kept for"))
+    expect(kept_for.locator(".govuk-summary-list__value")).to_have_text("30 days")
+    # Nothing else changed between the revisions.
+    expect(author.locator(".dpia-diff__summary").filter(has_text=re.compile(r"^(?!No changes$)"))).to_have_count(1)
+    assert_accessible(author)
+
+    # --- 8. The audit trail lists the transitions, newest first ------------------------------------------
+    author.goto(f"/assessments/{ref}/audit")
+    expect(author.get_by_role("heading", level=1)).to_have_text("Audit trail")
+    actions = author.locator("#audit-events tbody tr td:nth-child(3)").all_inner_texts()
+    transitions = [a.strip() for a in actions if a.strip().startswith("revision.")]
+    assert transitions == ["revision.start", "revision.approve", "revision.send_for_sign_off", "revision.submit",
+                           "revision.request_changes", "revision.submit"], actions
+    assert actions[-1].strip() == "assessment.create", actions
+    approve = author.locator("#audit-events tbody tr").filter(has_text="revision.approve")
+    expect(approve).to_contain_text("Dana Protection")
+    expect(approve).to_contain_text("to: approved")
+    assert_accessible(author)
+
+    assert deferred == [], "\n".join(deferred)
+    assert browser_errors == []
+    assert other_errors == []
