@@ -51,6 +51,7 @@ class Permission(enum.StrEnum):
     REVISION_COMMENT = "revision:comment"
     REVISION_SIGN_OFF = "revision:sign_off"
     REVISION_START = "revision:start"
+    PUBLICATION_MANAGE = "publication:manage"
     ASSESSMENT_LIST_ALL = "assessment:list_all"
     USER_MANAGE = "user:manage"
     QUESTIONNAIRE_MANAGE = "questionnaire:manage"
@@ -133,6 +134,11 @@ def can_start_revision(actor: Actor | None, assessment: OwnedByTeam, latest_stat
 def can_start_assessment(actor: Actor | None, team: HasId) -> bool:
     """People start assessments for the teams they belong to."""
     return actor is not None and team.id in actor.team_ids
+
+
+def can_publish(actor: Actor | None) -> bool:
+    """Publication decisions, redactions, schedules, withdrawals and FOI records are the DPO's."""
+    return has_any_role(actor, {Role.DPO})
 
 
 def can_manage_questionnaires(actor: Actor | None) -> bool:

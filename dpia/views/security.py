@@ -20,6 +20,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "static",
         "auth.sign_in",
         "public.healthz",
+        "public.register",
+        "public.upcoming",
+        "public.revision_pdf",
+        "public.revision_json",
     }
 )
 

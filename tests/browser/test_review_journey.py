@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Locator, Page, expect
 
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, assert_accessible
 from tests.browser.test_filling_in import sign_in_through_form, success_banner, task
@@ -54,27 +53,35 @@ def _watch(page: Page, who: str, errors: list[str]) -> None:
 
 
 @pytest.fixture()
-def people(browser: Browser, live_server: str) -> Iterator[tuple[ExitStack, list[str]]]:
-    """Somewhere to open more people's browser contexts, and the errors their pages report."""
-    errors: list[str] = []
-    with ExitStack() as stack:
-        yield stack, errors
+def other_errors() -> list[str]:
+    """Console errors and uncaught page errors seen by the pages `open_as` opens."""
+    return []
 
 
-def signed_in_page(browser: Browser, live_server: str, stack: ExitStack, errors: list[str], email: str) -> Page:
-    """A separate browser context (its own cookies) for one person, signed in through the form."""
-    context = browser.new_context(base_url=live_server)
-    stack.callback(context.close)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    page = context.new_page()
-    _watch(page, email, errors)
-    page.goto("/sign-in")
-    sign_in_through_form(page, email)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
-    return page
+@pytest.fixture()
+def open_as(browser: Browser, live_server: str, other_errors: list[str]) -> Iterator[Callable[[str], Page]]:
+    """Open a separate browser context (its own cookies) for one more person, signed in through the form."""
+    contexts: list[BrowserContext] = []
+
+    def open_page(email: str) -> Page:
+        context = browser.new_context(base_url=live_server)
+        contexts.append(context)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        page = context.new_page()
+        _watch(page, email, other_errors)
+        page.goto("/sign-in")
+        sign_in_through_form(page, email)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+        return page
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
 
 
-def state_tag(page: Page):
+def state_tag(page: Page) -> Locator:
     """The revision's state, shown under the task list's heading."""
     return page.locator("main .govuk-tag--grey").first
 
@@ -87,14 +94,13 @@ def check_group_is_named(page: Page, name: str, problems: list[str]) -> None:
                         f"(legends on the page: {[t.strip() for t in legends]})")
 
 
-def error_summary(page: Page):
+def error_summary(page: Page) -> Locator:
     return page.locator(".govuk-error-summary")
 
 
 def test_review_request_changes_sign_off_approve_and_revise(
-        page: Page, browser: Browser, live_server: str, browser_errors: list[str],
-        people: tuple[ExitStack, list[str]]) -> None:
-    stack, other_errors = people
+        page: Page, live_server: str, browser_errors: list[str], open_as: Callable[[str], Page],
+        other_errors: list[str]) -> None:
     # Problems that do not stop the journey are collected here and asserted at the end, so that one of
     # them does not hide whether the rest of the journey works.
     deferred: list[str] = []
@@ -156,7 +162,7 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(author.get_by_role("link", name="Submit for review")).to_have_count(0)
 
     # --- 2. The reviewer finds it on the dashboard and sends it back with a note ------------------------
-    reviewer = signed_in_page(browser, live_server, stack, other_errors, REVIEWER)
+    reviewer = open_as(REVIEWER)
     waiting = reviewer.locator("li").filter(has=reviewer.get_by_role("link", name=f"{ref} revision 1", exact=True))
     expect(waiting).to_contain_text("Submitted for review")
     waiting.get_by_role("link", name=f"{ref} revision 1", exact=True).click()
@@ -169,7 +175,10 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(error_summary(reviewer).get_by_role("link", name="Say what needs to change")).to_be_visible()
     expect(reviewer).to_have_title(re.compile(r"^Error: "))
     expect(reviewer).to_have_url(f"{live_server}{rev1}/request-changes")
+    expect(error_summary(reviewer)).to_be_focused()
     assert_accessible(reviewer)
+    error_summary(reviewer).get_by_role("link", name="Say what needs to change").click()
+    expect(reviewer.get_by_label("What needs to change?")).to_be_focused()
 
     note = "Name the controller in full, as it appears on the ICO register."
     reviewer.get_by_label("What needs to change?").fill(note)
@@ -249,7 +258,8 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(author.get_by_role("link", name=re.compile(r"^(Record|Sign again)\b"))).to_have_count(0)
     expect(author.get_by_role("button", name=re.compile(r"^Approve"))).to_have_count(0)
     expect(author.get_by_role("button", name="Reject")).to_have_count(0)
-    expect(author.locator("main")).to_contain_text("You worked on this revision, so you cannot sign it off or approve it.")
+    expect(author.locator("main")).to_contain_text(
+        "You worked on this revision, so you cannot sign it off or approve it.")
     author.goto(f"{rev1}/sign-off?kind=dpo_advice")  # asking for the form directly shows none either
     expect(author.locator("#record")).to_have_count(0)
     expect(author.get_by_role("button", name="Sign", exact=True)).to_have_count(0)
@@ -261,7 +271,7 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(reviewer.get_by_role("button", name=re.compile(r"^Approve"))).to_have_count(0)
 
     # --- 5. The DPO records advice and the review owner, then approves ----------------------------------
-    dpo = signed_in_page(browser, live_server, stack, other_errors, DPO)
+    dpo = open_as(DPO)
     waiting = dpo.locator("li").filter(has=dpo.get_by_role("link", name=f"{ref} revision 1", exact=True))
     expect(waiting).to_contain_text("Awaiting sign-off")
     waiting.get_by_role("link", name=f"{ref} revision 1", exact=True).click()
@@ -279,6 +289,10 @@ def test_review_request_changes_sign_off_approve_and_revise(
     dpo.get_by_label("Your position").fill("Data Protection Officer")
     dpo.get_by_role("radio", name="Proceed", exact=True).check()
     check_group_is_named(dpo, "The DPO's recommendation", deferred)
+    dpo.get_by_role("button", name="Sign", exact=True).click()  # without the summary
+    expect(error_summary(dpo).get_by_role("link", name="Summarise the DPO's advice")).to_be_visible()
+    expect(dpo.get_by_label("Your position")).to_have_value("Data Protection Officer")  # nothing typed is lost
+    expect(dpo.get_by_role("radio", name="Proceed", exact=True)).to_be_checked()
     dpo.get_by_label("Summary of the DPO's advice").fill(
         "Proceed: no retention rule for alert images until the force decides one.")
     dpo.get_by_role("button", name="Sign", exact=True).click()
@@ -322,6 +336,9 @@ def test_review_request_changes_sign_off_approve_and_revise(
         expect(summary.get_by_role("link", name=message)).to_be_visible()
     expect(author).to_have_title(re.compile(r"^Error: "))
     expect(author).to_have_url(f"{live_server}/assessments/{ref}/revisions/new")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Enter the date of the decision as day, month and year").click()
+    expect(author.get_by_role("group", name="Date of the decision").get_by_label("Day", exact=True)).to_be_focused()
 
     author.get_by_label("Why is the assessment being revised?").fill(
         "The force has decided how long alert images are kept.")
@@ -373,7 +390,8 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(added_heading).to_be_visible()
     kept_for = retention_diff.locator(".govuk-summary-list__row").filter(
         has=author.locator(".govuk-summary-list__key", has_text="Kept for"))
-    expect(kept_for.locator(".govuk-summary-list__value")).to_have_text("30 days")
+    # Marked as inserted, with the words screen readers announce ("added: ").
+    expect(kept_for.locator(".govuk-summary-list__value ins.dpia-diff-ins")).to_have_text("added: 30 days")
     # Nothing else changed between the revisions.
     expect(author.locator(".dpia-diff__summary").filter(has_text=re.compile(r"^(?!No changes$)"))).to_have_count(1)
     assert_accessible(author)
@@ -391,6 +409,6 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(approve).to_contain_text("to: approved")
     assert_accessible(author)
 
-    assert deferred == [], "\n".join(deferred)
     assert browser_errors == []
     assert other_errors == []
+    assert deferred == [], "\n".join(deferred)
