@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 
 from dpia.rendering.document import Document
 
@@ -54,11 +54,14 @@ def render_bundle(document: Document, *, changes: Changes | None, publication: d
     from dpia.rendering.pdf import build_pdf
 
     reference, number = document.reference, document.revision
-    html = render_template(
-        "public/document.html", doc=document, changes=changes,
-        pdf_url=url_for("public.revision_pdf", reference=reference, number=number),
-        json_url=url_for("public.revision_json", reference=reference, number=number),
-    )
+    # A fresh, anonymous request context: the stored page must not carry the scheduler's session,
+    # name or messages, and the command line (demo) has no request at all.
+    with current_app.test_request_context("/register"):
+        html = render_template(
+            "public/document.html", doc=document, changes=changes,
+            pdf_url=url_for("public.revision_pdf", reference=reference, number=number),
+            json_url=url_for("public.revision_json", reference=reference, number=number),
+        )
     pdf = build_pdf(document)
     data = document_json(document, publication=publication)
     return Bundle(html, sha256(html), pdf, sha256(pdf), data, sha256(data))
