@@ -346,13 +346,13 @@ def record_foi_request(*, actor: User, now: datetime, assessment: Assessment, re
         raise ValidationError("Enter the request's reference")
     if received_on > now.date():
         raise ValidationError("The received date cannot be in the future")
-    request = FoiRequest(assessment_id=assessment.id, reference=reference.strip(), received_on=received_on,
-                         summary=summary.strip(), created_at=now, created_by_id=actor.id)
-    db.session.add(request)
+    foi = FoiRequest(assessment_id=assessment.id, reference=reference.strip(), received_on=received_on,
+                     summary=summary.strip(), created_at=now, created_by_id=actor.id)
+    db.session.add(foi)
     db.session.flush()
     record_event(actor=actor, now=now, action="foi.record", object_type="assessment", object_id=assessment.id,
-                 summary={"foi": request.id})
-    return request
+                 summary={"foi": foi.id})
+    return foi
 
 
 def foi_requests_for(assessment: Assessment) -> list[FoiRequest]:

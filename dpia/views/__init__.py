@@ -33,13 +33,13 @@ def register_views(app: Flask) -> None:
     from dpia.domain.answers import display_text
     from dpia.domain.progress import missing_cells
     from dpia.rendering.markdown import render_markdown
-    from dpia.views import admin, assessments, auth, dashboard, public, review
+    from dpia.views import admin, assessments, auth, dashboard, public, publication, review
     from dpia.views.errors import init_errors
     from dpia.views.security import init_security
     from forms import error_summary_items
     from forms.questionnaire import condition_attributes, field_name
 
-    for module in (auth, dashboard, assessments, review, admin, public):
+    for module in (auth, dashboard, assessments, review, publication, admin, public):
         app.register_blueprint(module.bp)
     init_security(app)
     init_errors(app)

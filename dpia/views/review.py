@@ -29,6 +29,8 @@ from forms.review import CommentForm, ConfirmForm, NewRevisionForm, RequestChang
 bp = Blueprint("review", __name__, url_prefix="/assessments")
 
 SIMPLE_ACTIONS = {Action.WITHDRAW, Action.SEND_FOR_SIGN_OFF, Action.APPROVE, Action.REJECT}
+DONE = {Action.WITHDRAW: "withdrawn from review", Action.SEND_FOR_SIGN_OFF: "sent for sign-off",
+        Action.APPROVE: "approved", Action.REJECT: "rejected"}
 
 
 def _revision(reference: str, number: int) -> Revision:
@@ -106,7 +108,7 @@ def act(reference: str, number: int, action: str):
         flash(str(error), "important")
         return redirect(url_for(".sign_off", reference=reference, number=number))
     db.session.commit()
-    flash(f"Revision {number}: {chosen.label.lower()} done", "success")
+    flash(f"Revision {number} {DONE[chosen]}", "success")
     return _task_list(revision)
 
 

@@ -83,7 +83,7 @@ def open_as(browser: Browser, live_server: str, other_errors: list[str]) -> Iter
 
 def state_tag(page: Page) -> Locator:
     """The revision's state, shown under the task list's heading."""
-    return page.locator("main .govuk-tag--grey").first
+    return page.locator("main h1 + p > .govuk-tag")
 
 
 def check_group_is_named(page: Page, name: str, problems: list[str]) -> None:
