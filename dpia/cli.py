@@ -74,7 +74,7 @@ def demo_command(if_empty: bool, allow_production: bool) -> None:
         click.echo("Demo data not loaded: the database already has accounts.")
     else:
         try:
-            assessment = load_demo(now=utcnow())
+            assessment = load_demo(now=utcnow(), organisation=current_app.config["ORGANISATION_NAME"])
         except DomainError as error:
             _fail(str(error))
         db.session.commit()

@@ -214,8 +214,10 @@ def build_document(
 
     notes: tuple[str, ...] = ()
     if public and scope is Scope.SUMMARY:
+        # A summary publishes the summary and nothing else: no tables, no risk matrix.
         sections = [_summary_section(sections)]
         notes = ("Only a summary of this assessment is published.",)
+        retention_rows, access_rows, risks = [], [], []
     model = content.definition.risk_model
     maps = (heat_map(model, risks, after_measures=False), heat_map(model, risks, after_measures=True)) \
         if model and risks else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from html import unescape
 
 import markdown as markdown_lib
 import nh3
@@ -61,3 +62,11 @@ def render_markdown(source: str | None) -> Markup:
 def cache_info() -> object:
     """Expose cache statistics so tests and benchmarks can prove nothing renders twice."""
     return _render_cached.cache_info()
+
+
+def plain_text(source: str | None) -> str:
+    """Markdown as plain text (for listings and feeds): rendered, then every tag removed."""
+    if not source:
+        return ""
+    html = markdown_lib.markdown(source, extensions=EXTENSIONS, output_format="html")
+    return " ".join(unescape(nh3.clean(html, tags=set(), strip_comments=True)).split())

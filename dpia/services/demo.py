@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dpia.domain.errors import DomainError
+from dpia.domain.publication import Exemption, Scope, TargetType
 from dpia.domain.roles import Role
 from dpia.domain.signoff import SignOffKind
 from dpia.domain.states import Action, Regime
@@ -22,6 +23,7 @@ from dpia.extensions import db
 from dpia.models import AccessRule, Answer, Assessment, RetentionRule, Revision, Risk, User
 from dpia.services.answers import insert_rows
 from dpia.services.assessments import create_assessment
+from dpia.services.publication import record_decision, record_foi_request, schedule, set_redaction
 from dpia.services.questionnaires import latest_version, load_builtin_questionnaires, revision_definition
 from dpia.services.review import DecisionInput, add_comment, record_sign_off, start_revision, transition
 from dpia.services.users import create_user, get_or_create_team
@@ -309,8 +311,33 @@ def _write_second_revision(first: Revision, users: Mapping[Role, User]) -> Revis
     return second
 
 
-def load_demo(*, now: datetime) -> Assessment:
-    """Create the demo team, accounts and assessment. Refuses to run twice."""
+def _publish_first_revision(first: Revision, users: Mapping[Role, User], organisation: str) -> None:
+    """Revision 1 was published in June 2017 with the watchlist section withheld under s.31(3)."""
+    dpo = users[Role.DPO]
+    record_decision(actor=dpo, now=_at(3, 5, 2017), revision=first, decided_on=date(2017, 5, 2),
+                    decided_by="Data Protection Officer", scope=Scope.REDACTED, planned="2017-06",
+                    channel="Northshire Police publication scheme (website)")
+    set_redaction(actor=dpo, now=_at(18, 5, 2017), revision=first, target_type=TargetType.SECTION,
+                  target_key="lfr-watchlist", exemption=Exemption.S31_3,
+                  reason="Publishing how watchlists are compiled would help people avoid being identified, "
+                         "prejudicing the prevention and detection of crime.")
+    schedule(actor=dpo, now=_at(20, 5, 2017), revision=first, publish_at=_at(1, 6, 2017, 9),
+             organisation=organisation)
+
+
+def _plan_second_revision(second: Revision, users: Mapping[Role, User]) -> None:
+    """Revision 2 is to be published "in the second quarter of 2018": a plan that has since passed."""
+    record_decision(actor=users[Role.DPO], now=_at(12, 12, 2017), revision=second, decided_on=date(2017, 12, 11),
+                    decided_by="Data Protection Officer", scope=Scope.REDACTED, planned="2018-Q2",
+                    channel="Northshire Police publication scheme (website)")
+    record_foi_request(actor=users[Role.DPO], now=_at(15, 3, 2018, 15), assessment=second.assessment,
+                       reference="FOI-2018-0412", received_on=date(2018, 3, 15),
+                       summary="A copy of the privacy impact assessment for the live facial recognition trial, "
+                               "including the revision about keeping alert images.")
+
+
+def load_demo(*, now: datetime, organisation: str = "Northshire Police") -> Assessment:
+    """Create the demo team, accounts and assessments. Refuses to run twice."""
     if demo_is_loaded():
         raise DomainError("The demo data is already loaded")
     load_builtin_questionnaires(now=now)
@@ -331,7 +358,9 @@ def load_demo(*, now: datetime) -> Assessment:
     _fill(first, _COMMON_ANSWERS | _REVISION_1_ONLY, [_NON_MATCHES, _WATCHLIST], author=author,
           at=REVISION_1_WRITTEN)
     _approve_first_revision(first, users)
-    _write_second_revision(first, users)
+    _publish_first_revision(first, users, organisation)
+    second = _write_second_revision(first, users)
+    _plan_second_revision(second, users)
     _start_draft(users, team, core, add_on)
     db.session.flush()
     return assessment

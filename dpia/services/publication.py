@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from dpia.domain.errors import ConflictError, NotFoundError, ValidationError
 from dpia.domain.partial_dates import PartialDate
@@ -37,6 +37,7 @@ from dpia.models import (
     User,
 )
 from dpia.rendering.document import Document, RedactionMark, SignOffInput, build_document
+from dpia.rendering.markdown import plain_text
 from dpia.services.answers import load_content
 from dpia.services.audit import record_event
 from dpia.services.review import revision_hash
@@ -197,11 +198,28 @@ def _changes_since_previous(revision: Revision, now: datetime, withheld_sections
         .order_by(Revision.number.desc()).limit(1))
     if previous is None:
         return None
-    hidden = withheld_sections | {r.target_key for r in redactions_for(previous) if r.target_type == "section"}
+    # A section with anything withheld, in either revision, is left out: even a count of changes
+    # ("1 answer changed") would tell the public something about what is withheld.
+    hidden = withheld_sections | _sections_with_redactions(previous) | _sections_with_redactions(revision)
     diff = diff_between(previous, revision)
     lines = tuple(f"{section.title}: {section.summary}" for section in diff.sections
                   if section.has_changes and section.key not in hidden)
     return Changes(previous.number, lines or ("No changes to the published sections",))
+
+
+def _sections_with_redactions(revision: Revision) -> set[str]:
+    content = load_content(revision)
+    row_owner = {row.uid: key for key, rows in content.rows.items() for row in rows}
+    sections: set[str] = set()
+    for redaction in redactions_for(revision):
+        key = redaction.target_key
+        if redaction.target_type == TargetType.ROW:
+            key = row_owner.get(key, "")
+        if redaction.target_type == TargetType.SECTION:
+            sections.add(key)
+        else:
+            sections |= {s.key for s in content.definition.sections if any(q.key == key for q in s.questions)}
+    return sections
 
 
 def schedule(*, actor: User, now: datetime, revision: Revision, publish_at: datetime,
@@ -225,8 +243,9 @@ def schedule(*, actor: User, now: datetime, revision: Revision, publish_at: date
     bundle = render_bundle(document, changes=changes, publication={
         "reference": document.reference, "revision": document.revision, "publish_at": publish_at.isoformat(),
         "scope": decision.scope, "content_hash": document.content_hash})
-    summary = next((item.markdown or item.text or "" for section in document.sections for item in section.items
-                    if item.key in ("outcomes.public_summary", "need.aims") and not item.withheld), "")
+    summary = plain_text(next((item.markdown or item.text or "" for section in document.sections
+                               for item in section.items
+                               if item.key in ("outcomes.public_summary", "need.aims") and not item.withheld), ""))
     publication = Publication(
         assessment_id=revision.assessment_id, revision_id=revision.id, revision_number=revision.number,
         decision_id=decision.id, publish_at=publish_at, scheduled_at=now, scheduled_by_id=actor.id,
@@ -256,6 +275,11 @@ def withdraw(*, actor: User, now: datetime, publication: Publication, reason: st
 
 # -- public queries ---------------------------------------------------------------------------
 
+# Listings never need the stored files; loading them would cost megabytes per page.
+LISTING_ONLY = (defer(Publication.html), defer(Publication.pdf), defer(Publication.json),
+                defer(Publication.search_text))
+
+
 def visible(now: datetime) -> ColumnElement[bool]:
     """The one condition that makes a bundle public: its time has come and it is not withdrawn."""
     return and_(Publication.publish_at <= now, Publication.withdrawn_at.is_(None))
@@ -284,8 +308,9 @@ def register(now: datetime, *, query: str = "", team: str = "", page: int = 1, p
     """The latest visible publication of each assessment, searchable by title, team and text."""
     latest = (select(Publication.assessment_id, func.max(Publication.revision_number).label("number"))
               .where(visible(now)).group_by(Publication.assessment_id).subquery())
-    stmt = select(Publication).join(latest, and_(latest.c.assessment_id == Publication.assessment_id,
-                                                 latest.c.number == Publication.revision_number))
+    stmt = (select(Publication).options(*LISTING_ONLY)
+            .join(latest, and_(latest.c.assessment_id == Publication.assessment_id,
+                               latest.c.number == Publication.revision_number)))
     for term in query.lower().split()[:10]:
         like = f"%{term.replace('%', '').replace('_', '')}%"
         stmt = stmt.where(or_(func.lower(Publication.title).like(like), func.lower(Publication.team_name).like(like),
@@ -316,10 +341,13 @@ def upcoming(now: datetime) -> list[UpcomingItem]:
         select(PublicationDecision).options(joinedload(PublicationDecision.slippages),
                                             joinedload(PublicationDecision.revision).joinedload(Revision.assessment))
         .order_by(PublicationDecision.recorded_at)).unique().all()
-    scheduled = {p.revision_id: p for p in db.session.scalars(select(Publication))}
+    scheduled = {row.revision_id: row for row in db.session.execute(
+        select(Publication.revision_id, Publication.publish_at, Publication.withdrawn_at))}
     latest: dict[int, PublicationDecision] = {d.revision_id: d for d in decisions}
     items = []
     for decision in latest.values():
+        if decision.revision.state in (RevisionState.SUPERSEDED, RevisionState.REJECTED):
+            continue  # a plan for a revision that will never be published is no longer a plan
         publication = scheduled.get(decision.revision_id)
         if publication is not None and (publication.publish_at <= now or publication.withdrawn_at is not None):
             continue

@@ -151,6 +151,15 @@ def _visible_file(reference: str, number: int | None, *columns):  # noqa: ANN002
     return row
 
 
+def _references(items: list[Publication]) -> dict[int, str]:
+    """Each listed publication's assessment reference, in one statement for the whole page."""
+    ids = {item.assessment_id for item in items}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Assessment.id, Assessment.reference).where(Assessment.id.in_(ids)))
+    return {row.id: row.reference for row in rows}
+
+
 def _teams(now: datetime) -> list[str]:
     """The teams of the assessments on the register (their latest visible publication)."""
     latest = (select(Publication.assessment_id, func.max(Publication.revision_number).label("number"))
@@ -197,7 +206,8 @@ def register():
     def href(number: int) -> str:
         return url_for("public.register", **{k: v for k, v in (("q", query), ("team", team)) if v}, page=number)
 
-    body = _render("public/register.html", result=result, query=query, team=team, teams=_teams(now),
+    body = _render("public/register.html", result=result, references=_references(result.items), query=query,
+                   team=team, teams=_teams(now),
                    pagination=_pagination(page, result.pages, href), day=_day)
     return _cacheable(Response(body, mimetype="text/html"))
 
@@ -215,15 +225,16 @@ def register_json():
     """The register as JSON, 100 assessments a page."""
     page = _page_number()
     result = service.register(clock.utcnow(), page=page, per_page=JSON_PER_PAGE)
+    references = _references(result.items)
     body = {
         "register": [{
-            "reference": item.assessment.reference,
+            "reference": references[item.assessment_id],
             "title": item.title,
             "team": item.team_name,
             "revision": item.revision_number,
             "published": _iso(item.publish_at),
             "summary": item.summary,
-            "links": _links(item.assessment.reference, item.revision_number),
+            "links": _links(references[item.assessment_id], item.revision_number),
         } for item in result.items],
         "total": result.total,
         "page": result.page,
@@ -300,7 +311,8 @@ def _published_page(reference: str, number: int | None) -> Response:
     notices = _render("public/_notices.html", reference=reference, shown=shown,
                       superseded_by=later[-1] if later else None,
                       withdrawn_later=[] if later else withdrawn_later, day=_day)
-    history_html = _render("public/_history.html", reference=reference, shown=shown, history=history, day=_day)
+    history_html = _render("public/_history.html", reference=reference, shown=shown, history=history,
+                           latest_number=visible[-1].number, day=_day)
     body = fill_markers(html, notices=notices, history=history_html)
     return _cacheable(Response(body, mimetype="text/html"),
                       etag=_sha256(f"{html_sha256}:{_sha256(notices + history_html)}"))

@@ -21,7 +21,13 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.sign_in",
         "public.healthz",
         "public.register",
+        "public.register_json",
+        "public.feed",
         "public.upcoming",
+        "public.assessment",
+        "public.assessment_pdf",
+        "public.assessment_json",
+        "public.revision",
         "public.revision_pdf",
         "public.revision_json",
     }

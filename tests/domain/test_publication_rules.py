@@ -1,6 +1,6 @@
 """Overdue plans and the FOI s.22 test, on plain values."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -48,7 +48,7 @@ def record(recorded, planned="2018-Q2", history=()):
 
 
 def at(y, m, d):
-    return datetime(y, m, d, 10, tzinfo=timezone.utc)
+    return datetime(y, m, d, 10, tzinfo=UTC)
 
 
 def test_intention_recorded_before_the_request_counts():

@@ -8,8 +8,9 @@ from tests.conftest import example_path
 
 # The reviewed classification. A new route must be added to exactly one of these sets, which
 # forces whoever adds it to decide, and this test to check, whether anonymous people may use it.
-EXPECTED_PUBLIC = {"static", "auth.sign_in", "public.healthz", "public.register", "public.upcoming",
-                   "public.revision_pdf", "public.revision_json"}
+EXPECTED_PUBLIC = {"static", "auth.sign_in", "public.healthz", "public.register", "public.register_json", "public.feed",
+                   "public.upcoming", "public.assessment", "public.assessment_pdf", "public.assessment_json",
+                   "public.revision", "public.revision_pdf", "public.revision_json"}
 EXPECTED_SIGNED_IN = {
     "auth.sign_out",
     "dashboard.index",
