@@ -22,6 +22,11 @@ CANARY = "CANARY-withheld-4411"
 
 @pytest.fixture()
 def setup(db):
+    return make_setup()
+
+
+def make_setup():
+    """An assessment with an answer and a row to withhold, and the people to review and publish it."""
     team = factories.create_team()
     author = factories.create_user(teams=(team,))
     reviewer = factories.create_user(Role.REVIEWER)
