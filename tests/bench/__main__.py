@@ -53,8 +53,22 @@ def main() -> None:
         sign_in_response = client.post("/sign-in", data={"email": "dpo@demo.test", "password": DEMO_PASSWORD,
                                                          "csrf_token": csrf_token(client)})
         assert sign_in_response.status_code == 302
-        timed("GET / (dashboard, signed in)", lambda: client.get("/"))
+        timed("GET / (dashboard, DPO)", lambda: client.get("/"))
         timed("GET /assessments/DPIA-2017-004", lambda: client.get("/assessments/DPIA-2017-004"))
+        timed("GET revision 2 check answers", lambda: client.get("/assessments/DPIA-2017-004/revisions/2/check"))
+        timed("GET diff revision 1 to 2", lambda: client.get("/assessments/DPIA-2017-004/diff?from=1&to=2"))
+        timed("GET sign-off page", lambda: client.get("/assessments/DPIA-2017-004/revisions/2/sign-off"))
+        timed("GET internal PDF (reportlab)", lambda: client.get("/assessments/DPIA-2017-004/revisions/2.pdf"),
+              rounds=10)
+        author = app.test_client()
+        author.post("/sign-in", data={"email": "author@demo.test", "password": DEMO_PASSWORD,
+                                      "csrf_token": csrf_token(author)})
+        timed("GET section page (author)",
+              lambda: author.get("/assessments/DPIA-2018-011/revisions/1/sections/processing"))
+        public = app.test_client()
+        timed("GET /register (anonymous)", lambda: public.get("/register"))
+        timed("GET /register/DPIA-2017-004", lambda: public.get("/register/DPIA-2017-004"))
+        timed("GET /register/DPIA-2017-004/1.pdf", lambda: public.get("/register/DPIA-2017-004/1.pdf"))
         with app.app_context():
             db.engine.dispose()
 
