@@ -58,6 +58,20 @@ def create_user(
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# The ICO 3x3 risk model as YAML, for definitions written inside tests (doubled braces: used with str.format).
+RISK_MODEL_YAML = """\
+risk_model:
+  key: ico-3x3
+  likelihood: [{{key: remote, label: Remote}}, {{key: possible, label: Possible}}, {{key: probable, label: Probable}}]
+  severity: [{{key: minimal, label: Minimal}}, {{key: significant, label: Significant}}, {{key: severe, label: Severe}}]
+  levels: [{{key: low, label: Low}}, {{key: medium, label: Medium}}, {{key: high, label: High}}]
+  matrix:
+    remote: [low, low, medium]
+    possible: [low, medium, high]
+    probable: [medium, high, high]
+  high_levels: [high]
+"""
+
 
 def create_questionnaire_version(name: str = "all-types") -> QuestionnaireVersion:
     """Store a test definition from tests/fixtures/<name>.yaml (once; later calls reuse it)."""

@@ -5,23 +5,14 @@ import textwrap
 from dpia.domain.questionnaire import Definition
 from dpia.domain.questionnaire_diff import diff_definitions, section_summary
 from dpia.questionnaires.schema import parse
+from tests.factories import RISK_MODEL_YAML
 
 HEADER = """\
 key: test-q
 title: Test questionnaire
 version: "{version}"
 regimes: [uk_gdpr]
-risk_model:
-  key: ico-3x3
-  likelihood: [{{key: remote, label: Remote}}, {{key: possible, label: Possible}}, {{key: probable, label: Probable}}]
-  severity: [{{key: minimal, label: Minimal}}, {{key: significant, label: Significant}}, {{key: severe, label: Severe}}]
-  levels: [{{key: low, label: Low}}, {{key: medium, label: Medium}}, {{key: high, label: High}}]
-  matrix:
-    remote: [low, low, medium]
-    possible: [low, medium, high]
-    probable: [medium, high, high]
-  high_levels: [high]
-sections:
+""" + RISK_MODEL_YAML + """sections:
 """
 
 BASE_SECTIONS = """\

@@ -24,6 +24,7 @@ from dpia.models import (
 from dpia.questionnaires.schema import DefinitionError, check_text
 from dpia.services.versioning import DropReason, plan_upgrade, upgrade_revision, upload_version
 from tests import factories
+from tests.factories import RISK_MODEL_YAML
 
 LATER = factories.NOW + timedelta(days=1)
 
@@ -32,17 +33,7 @@ key: {key}
 title: Test questionnaire
 version: "{version}"
 regimes: [uk_gdpr]
-risk_model:
-  key: ico-3x3
-  likelihood: [{{key: remote, label: Remote}}, {{key: possible, label: Possible}}, {{key: probable, label: Probable}}]
-  severity: [{{key: minimal, label: Minimal}}, {{key: significant, label: Significant}}, {{key: severe, label: Severe}}]
-  levels: [{{key: low, label: Low}}, {{key: medium, label: Medium}}, {{key: high, label: High}}]
-  matrix:
-    remote: [low, low, medium]
-    possible: [low, medium, high]
-    probable: [medium, high, high]
-  high_levels: [high]
-sections:
+""" + RISK_MODEL_YAML + """sections:
 """
 
 V1_SECTIONS = """\

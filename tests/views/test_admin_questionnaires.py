@@ -14,6 +14,7 @@ from dpia.services.questionnaires import BUILTIN_DIR, latest_version, load_built
 from dpia.services.versioning import upload_version
 from tests import factories
 from tests.conftest import csrf_token
+from tests.factories import RISK_MODEL_YAML
 
 UPLOAD = "/admin/questionnaires/upload"
 
@@ -22,17 +23,7 @@ key: small-q
 title: Small questionnaire
 version: "{version}"
 regimes: [uk_gdpr]
-risk_model:
-  key: ico-3x3
-  likelihood: [{{key: remote, label: Remote}}, {{key: possible, label: Possible}}, {{key: probable, label: Probable}}]
-  severity: [{{key: minimal, label: Minimal}}, {{key: significant, label: Significant}}, {{key: severe, label: Severe}}]
-  levels: [{{key: low, label: Low}}, {{key: medium, label: Medium}}, {{key: high, label: High}}]
-  matrix:
-    remote: [low, low, medium]
-    possible: [low, medium, high]
-    probable: [medium, high, high]
-  high_levels: [high]
-sections:
+""" + RISK_MODEL_YAML + """sections:
   - key: about
     title: About
     questions:

@@ -1,0 +1,213 @@
+"""An accessibility crawl: for each kind of visitor, follow the links they can see, breadth first, and
+check every kind of page they reach with axe-core, its HTTP status and the browser console.
+
+Each person gets one browser context (signed in once, through the form). Links are followed only if
+they stay on the live server and are plain pages: PDFs, JSON, the Atom feed, static files, sign-out
+and links to another part of the same page are skipped. URLs that differ only in ids (references,
+revision numbers, section and table keys, row ids) and query values are one pattern, and only the
+first example of each pattern is visited, up to MAX_PATTERNS patterns per person. Pages the crawl
+might not reach by itself (a form shown with its errors, a sign-off form, the FOI s.22 evidence,
+publication previews, a register search) are visited explicitly, first.
+
+Problems are collected, not raised at once, so the failure lists every URL and everything wrong
+with it. The crawl changes nothing: it only follows GET links, and its one POST is a section form
+with an invalid web address, which the app refuses (400) without saving.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_filling_in import sign_in_through_form
+
+pytestmark = pytest.mark.browser
+
+MAX_PATTERNS = 40
+DEMO = "DPIA-2017-004"  # revision 1 approved and published, revision 2 awaiting sign-off
+DRAFT = "DPIA-2018-011"  # revision 1 is a draft the author's team can edit
+SKIPPED_SUFFIXES = (".pdf", ".json", ".atom")
+SKIPPED_PREFIXES = ("/static/", "/sign-out")
+# Path segments that name one thing among many: the segment after these words is an id.
+ID_AFTER = frozenset({"assessments", "register", "revisions", "sections", "tables", "rows", "questionnaires",
+                      "decisions", "redactions", "comments"})
+# Any segment with a digit in it is an id too (references, revision numbers, row uids).
+HAS_DIGIT = re.compile(r"\d")
+FIXED_SEGMENTS = frozenset({"new", "upcoming", "upload"})  # words in a route, not ids
+
+NEED_SECTION = f"/assessments/{DRAFT}/revisions/1/sections/need"
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str | None
+    start: tuple[str, ...]
+    explicit: tuple[str, ...] = ()
+    error_summary_post: bool = False
+
+
+PEOPLE = {
+    "anonymous": Person(None, ("/register", "/register/upcoming"),
+                        explicit=("/register?q=facial", f"/register/{DEMO}/1")),
+    "author": Person("author@demo.test", ("/",),
+                     explicit=(f"/assessments/{DEMO}/diff?from=1&to=2", f"/assessments/{DEMO}/audit"),
+                     error_summary_post=True),
+    "reviewer": Person("reviewer@demo.test", ("/",),
+                       explicit=(f"/assessments/{DEMO}/diff?from=1&to=2", f"/assessments/{DEMO}/audit")),
+    "dpo": Person("dpo@demo.test", ("/",), explicit=(
+        f"/assessments/{DEMO}/revisions/2/sign-off?kind=dpo_advice",
+        f"/assessments/{DEMO}/diff?from=1&to=2",
+        f"/assessments/{DEMO}/audit",
+        f"/assessments/{DEMO}/foi/s22?received=2018-03-15",
+        f"/assessments/{DEMO}/revisions/1/publication",
+        f"/assessments/{DEMO}/revisions/1/publication/preview",
+        f"/assessments/{DEMO}/revisions/2/publication",
+        f"/assessments/{DEMO}/revisions/2/publication/preview",
+        "/register?q=facial",
+        f"/register/{DEMO}/1",
+    )),
+    "admin": Person("admin@demo.test", ("/",), explicit=("/admin/questionnaires",)),
+}
+
+
+def pattern(url: str) -> str:
+    """The URL with its ids and query values left out: `/assessments/<id>/revisions/<id>?from&to`."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    collapsed = []
+    for index, segment in enumerate(segments):
+        after = segments[index - 1] if index else ""
+        is_id = segment and segment not in FIXED_SEGMENTS and (after in ID_AFTER or HAS_DIGIT.search(segment))
+        collapsed.append("<id>" if is_id else segment)
+    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return "/".join(collapsed) + (f"?{'&'.join(keys)}" if keys else "")
+
+
+def without_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+def worth_following(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or f"{parts.scheme}://{parts.netloc}" != origin:
+        return False
+    return not (parts.path.endswith(SKIPPED_SUFFIXES) or parts.path.startswith(SKIPPED_PREFIXES))
+
+
+@dataclass
+class Crawl:
+    origin: str
+    page: Page
+    browser_errors: list[str]
+    visited: dict[str, str] = field(default_factory=dict)  # pattern -> the URL visited for it
+    found_on: dict[str, str] = field(default_factory=dict)  # URL -> the first page linking to it
+    problems: dict[str, list[str]] = field(default_factory=dict)  # URL -> what is wrong there
+
+    def problem(self, url: str, text: str) -> None:
+        self.problems.setdefault(url, []).append(text)
+
+    def check_page(self, url: str) -> None:
+        """axe-core and the console, for the page as it is now."""
+        try:
+            assert_accessible(self.page)
+        except AssertionError as error:
+            self.problem(url, str(error).split("\nassert ")[0])
+        self.collect_browser_errors(url)
+
+    def collect_browser_errors(self, url: str) -> None:
+        for error in self.browser_errors:
+            self.problem(url, error)
+        self.browser_errors.clear()
+
+    def visit(self, url: str) -> list[str]:
+        """Open `url`, check it, and return the same-origin links on it worth following."""
+        self.visited.setdefault(pattern(url), url)
+        try:
+            response = self.page.goto(url)
+        except Exception as error:  # noqa: BLE001 - a page that does not load is a problem to report
+            self.problem(url, f"did not load: {error}")
+            self.collect_browser_errors(url)
+            return []
+        status = response.status if response else None
+        if status is None or status >= 400:
+            linked = f" (linked from {self.found_on[url]})" if url in self.found_on else ""
+            self.problem(url, f"HTTP status {status}{linked}")
+        final = without_fragment(self.page.url)
+        if final != url:
+            self.visited.setdefault(pattern(final), final)
+        self.check_page(url)
+        hrefs = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        links = []
+        for href in hrefs:
+            target = without_fragment(href)
+            if target in (url, final) or not worth_following(target, self.origin):
+                continue
+            self.found_on.setdefault(target, url)
+            links.append(target)
+        return links
+
+    def run(self, start: tuple[str, ...], explicit: tuple[str, ...]) -> None:
+        queue = deque(self.origin + path for path in (*explicit, *start))
+        must_visit = {self.origin + path for path in explicit}
+        while queue:
+            url = queue.popleft()
+            key = pattern(url)
+            if url not in must_visit and (key in self.visited or len(self.visited) >= MAX_PATTERNS):
+                continue
+            must_visit.discard(url)
+            queue.extend(self.visit(url))
+
+
+def post_with_an_error_summary(crawl: Crawl) -> str:
+    """Save the draft's "need" section with an invalid web address: refused with 400, nothing saved.
+
+    An empty required answer is not an error here (a section may be saved unfinished), so the
+    project brief's link, which must be a web address, is what makes validation fail.
+    """
+    page, url = crawl.page, crawl.origin + NEED_SECTION
+    crawl.visit(url)
+    page.get_by_label("Link to the project brief").fill("not a web address")
+    with page.expect_response(lambda r: r.request.method == "POST" and without_fragment(r.url) == url) as posted:
+        page.get_by_role("button", name="Save and return to the task list").click()
+    where = f"POST {url}"
+    status = posted.value.status
+    if status != 400:
+        crawl.problem(where, f"HTTP status {status}, expected 400 (the invalid web address should be refused)")
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    crawl.visited[f"POST {pattern(url)}"] = where
+    crawl.check_page(where)
+    return where
+
+
+@pytest.mark.parametrize("who", list(PEOPLE))
+def test_every_kind_of_page_is_accessible_and_works(
+        who: str, page: Page, live_server: str, browser_errors: list[str]) -> None:
+    started = time.monotonic()
+    person = PEOPLE[who]
+    crawl = Crawl(live_server, page, browser_errors)
+    if person.email:
+        page.goto("/sign-in")
+        sign_in_through_form(page, person.email)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+        crawl.collect_browser_errors(f"{live_server}/sign-in")
+    if person.error_summary_post:
+        post_with_an_error_summary(crawl)
+    crawl.run(person.start, person.explicit)
+
+    elapsed = time.monotonic() - started
+    print(f"\n{who}: {len(crawl.visited)} page patterns in {elapsed:.1f}s")
+    for key, url in crawl.visited.items():
+        print(f"  {key}  ->  {url.removeprefix(live_server)}")
+
+    assert not crawl.problems, (
+        f"{who}: problems on {len(crawl.problems)} of {len(crawl.visited)} pages crawled:\n"
+        + "\n".join(f"{url.replace(live_server, '')}:\n  " + "\n  ".join(p.replace("\n", "\n  ") for p in problems)
+                    for url, problems in crawl.problems.items()))
