@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import defer, joinedload
@@ -285,13 +286,6 @@ def visible(now: datetime) -> ColumnElement[bool]:
     return and_(Publication.publish_at <= now, Publication.withdrawn_at.is_(None))
 
 
-def public_history(reference: str, now: datetime) -> list[Publication]:
-    """Every publication of an assessment that has reached its time (withdrawn ones included, to show)."""
-    return list(db.session.scalars(
-        select(Publication).join(Assessment).where(Assessment.reference == reference, Publication.publish_at <= now)
-        .order_by(Publication.revision_number)))
-
-
 @dataclass(frozen=True)
 class RegisterPage:
     items: list[Publication]
@@ -363,6 +357,92 @@ def upcoming(now: datetime) -> list[UpcomingItem]:
 
 def overdue_publications(now: datetime) -> list[UpcomingItem]:
     return [item for item in upcoming(now) if item.overdue and item.publish_at is None]
+
+
+# -- public queries on light columns (the stored files are loaded only for the one item served) --
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    number: int
+    publish_at: datetime
+    withdrawn_at: datetime | None
+    withdrawn_reason: str | None
+    visible: bool
+
+
+def history_entries(reference: str, now: datetime) -> list[HistoryEntry]:
+    """Every publication of the assessment that reached its time, withdrawn ones included, each marked
+    with the public condition itself; the stored files are not loaded (one statement)."""
+    rows = db.session.execute(
+        select(Publication.id, Publication.revision_number, Publication.publish_at, Publication.withdrawn_at,
+               Publication.withdrawn_reason, visible(now).label("visible"))
+        .join(Assessment, Assessment.id == Publication.assessment_id)
+        .where(Assessment.reference == reference, Publication.publish_at <= now)
+        .order_by(Publication.revision_number))
+    return [HistoryEntry(row.id, row.revision_number, row.publish_at, row.withdrawn_at, row.withdrawn_reason,
+                         bool(row.visible)) for row in rows]
+
+
+def visible_columns(reference: str, number: int | None, *columns: Any, now: datetime) -> Any:
+    """The requested columns of one visible publication (revision `number`, or the latest), or None."""
+    stmt = (select(Publication.revision_number, *columns)
+            .join(Assessment, Assessment.id == Publication.assessment_id)
+            .where(Assessment.reference == reference, visible(now)))
+    if number is None:
+        stmt = stmt.order_by(Publication.revision_number.desc()).limit(1)
+    else:
+        stmt = stmt.where(Publication.revision_number == number)
+    return db.session.execute(stmt).first()
+
+
+def stored_page(publication_id: int) -> tuple[str, str]:
+    """The stored HTML of one publication and its SHA-256."""
+    html, digest = db.session.execute(select(Publication.html, Publication.html_sha256)
+                                      .where(Publication.id == publication_id)).one()
+    return html, digest
+
+
+def assessment_references(items: list[Publication]) -> dict[int, str]:
+    """Each listed publication's assessment reference, in one statement for the whole page."""
+    ids = {item.assessment_id for item in items}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Assessment.id, Assessment.reference).where(Assessment.id.in_(ids)))
+    return {row.id: row.reference for row in rows}
+
+
+def register_teams(now: datetime) -> list[str]:
+    """The teams of the assessments on the register (their latest visible publication)."""
+    latest = (select(Publication.assessment_id, func.max(Publication.revision_number).label("number"))
+              .where(visible(now)).group_by(Publication.assessment_id).subquery())
+    return list(db.session.scalars(
+        select(Publication.team_name).distinct()
+        .join(latest, and_(latest.c.assessment_id == Publication.assessment_id,
+                           latest.c.number == Publication.revision_number))
+        .order_by(Publication.team_name)))
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    reference: str
+    number: int
+    title: str
+    team: str
+    summary: str
+    publish_at: datetime
+
+
+def feed_entries(now: datetime, *, limit: int) -> list[FeedEntry]:
+    """The newest visible publications, for the Atom feed."""
+    rows = db.session.execute(
+        select(Assessment.reference, Publication.revision_number, Publication.title, Publication.team_name,
+               Publication.summary, Publication.publish_at)
+        .join(Assessment, Assessment.id == Publication.assessment_id)
+        .where(visible(now))
+        .order_by(Publication.publish_at.desc(), Publication.id.desc())
+        .limit(limit))
+    return [FeedEntry(*row) for row in rows]
 
 
 # -- FOI s.22 ---------------------------------------------------------------------------------

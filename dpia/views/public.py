@@ -13,17 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import xml.etree.ElementTree as ET  # noqa: S405 - used to build XML, never to parse untrusted input
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
-from sqlalchemy import and_, func, select
 
 from dpia.domain import clock
-from dpia.extensions import db
-from dpia.models import Assessment, Publication
+from dpia.models import Publication
 from dpia.rendering.snapshot import fill_markers
 from dpia.services import publication as service
 
@@ -111,87 +108,6 @@ def _pagination(page: int, pages: int, href) -> dict[str, Any] | None:  # noqa: 
     }
 
 
-# -- queries (light columns only: stored pages and PDFs are loaded for the one item served) --------
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    id: int
-    number: int
-    publish_at: datetime
-    withdrawn_at: datetime | None
-    withdrawn_reason: str | None
-    visible: bool
-
-
-def _history(reference: str, now: datetime) -> list[HistoryEntry]:
-    """Every publication of the assessment that reached its time, as `service.public_history` does,
-    without loading the stored files; each marked with the public condition itself (one statement)."""
-    rows = db.session.execute(
-        select(Publication.id, Publication.revision_number, Publication.publish_at, Publication.withdrawn_at,
-               Publication.withdrawn_reason, service.visible(now).label("visible"))
-        .join(Assessment, Assessment.id == Publication.assessment_id)
-        .where(Assessment.reference == reference, Publication.publish_at <= now)
-        .order_by(Publication.revision_number))
-    return [HistoryEntry(row.id, row.revision_number, row.publish_at, row.withdrawn_at, row.withdrawn_reason,
-                         bool(row.visible)) for row in rows]
-
-
-def _visible_file(reference: str, number: int | None, *columns):  # noqa: ANN002, ANN202
-    """The requested columns of one visible publication: revision `number`, or the latest."""
-    stmt = (select(Publication.revision_number, *columns)
-            .join(Assessment, Assessment.id == Publication.assessment_id)
-            .where(Assessment.reference == reference, service.visible(clock.utcnow())))
-    if number is None:
-        stmt = stmt.order_by(Publication.revision_number.desc()).limit(1)
-    else:
-        stmt = stmt.where(Publication.revision_number == number)
-    row = db.session.execute(stmt).first()
-    if row is None:
-        abort(404)
-    return row
-
-
-def _references(items: list[Publication]) -> dict[int, str]:
-    """Each listed publication's assessment reference, in one statement for the whole page."""
-    ids = {item.assessment_id for item in items}
-    if not ids:
-        return {}
-    rows = db.session.execute(select(Assessment.id, Assessment.reference).where(Assessment.id.in_(ids)))
-    return {row.id: row.reference for row in rows}
-
-
-def _teams(now: datetime) -> list[str]:
-    """The teams of the assessments on the register (their latest visible publication)."""
-    latest = (select(Publication.assessment_id, func.max(Publication.revision_number).label("number"))
-              .where(service.visible(now)).group_by(Publication.assessment_id).subquery())
-    return list(db.session.scalars(
-        select(Publication.team_name).distinct()
-        .join(latest, and_(latest.c.assessment_id == Publication.assessment_id,
-                           latest.c.number == Publication.revision_number))
-        .order_by(Publication.team_name)))
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    reference: str
-    number: int
-    title: str
-    team: str
-    summary: str
-    publish_at: datetime
-
-
-def _feed_entries(now: datetime) -> list[FeedEntry]:
-    rows = db.session.execute(
-        select(Assessment.reference, Publication.revision_number, Publication.title, Publication.team_name,
-               Publication.summary, Publication.publish_at)
-        .join(Assessment, Assessment.id == Publication.assessment_id)
-        .where(service.visible(now))
-        .order_by(Publication.publish_at.desc(), Publication.id.desc())
-        .limit(FEED_ENTRIES))
-    return [FeedEntry(*row) for row in rows]
-
-
 # -- the register -----------------------------------------------------------------------------
 
 @bp.route("/register")
@@ -206,8 +122,8 @@ def register():
     def href(number: int) -> str:
         return url_for("public.register", **{k: v for k, v in (("q", query), ("team", team)) if v}, page=number)
 
-    body = _render("public/register.html", result=result, references=_references(result.items), query=query,
-                   team=team, teams=_teams(now),
+    body = _render("public/register.html", result=result, references=service.assessment_references(result.items),
+                   query=query, team=team, teams=service.register_teams(now),
                    pagination=_pagination(page, result.pages, href), day=_day)
     return _cacheable(Response(body, mimetype="text/html"))
 
@@ -225,7 +141,7 @@ def register_json():
     """The register as JSON, 100 assessments a page."""
     page = _page_number()
     result = service.register(clock.utcnow(), page=page, per_page=JSON_PER_PAGE)
-    references = _references(result.items)
+    references = service.assessment_references(result.items)
     body = {
         "register": [{
             "reference": references[item.assessment_id],
@@ -254,7 +170,7 @@ def register_json():
 def feed():
     """An Atom feed of published revisions, newest first (built as XML, so ElementTree escapes)."""
     now = clock.utcnow()
-    entries = _feed_entries(now)
+    entries = service.feed_entries(now, limit=FEED_ENTRIES)
     organisation = current_app.config["ORGANISATION_NAME"]
     root = ET.Element("feed", {"xmlns": ATOM})
     ET.SubElement(root, "title").text = f"{organisation}: published impact assessments"
@@ -296,7 +212,7 @@ def upcoming():
 
 def _published_page(reference: str, number: int | None) -> Response:
     now = clock.utcnow()
-    history = _history(reference, now)
+    history = service.history_entries(reference, now)
     visible = [entry for entry in history if entry.visible]
     if number is None:
         shown = visible[-1] if visible else None
@@ -304,8 +220,7 @@ def _published_page(reference: str, number: int | None) -> Response:
         shown = next((entry for entry in visible if entry.number == number), None)
     if shown is None:
         abort(404)
-    html, html_sha256 = db.session.execute(
-        select(Publication.html, Publication.html_sha256).where(Publication.id == shown.id)).one()
+    html, html_sha256 = service.stored_page(shown.id)
     later = [entry for entry in visible if entry.number > shown.number]
     withdrawn_later = [entry for entry in history if not entry.visible and entry.number > shown.number]
     notices = _render("public/_notices.html", reference=reference, shown=shown,
@@ -316,6 +231,13 @@ def _published_page(reference: str, number: int | None) -> Response:
     body = fill_markers(html, notices=notices, history=history_html)
     return _cacheable(Response(body, mimetype="text/html"),
                       etag=_sha256(f"{html_sha256}:{_sha256(notices + history_html)}"))
+
+
+def _visible_file(reference: str, number: int | None, *columns: Any) -> Any:
+    row = service.visible_columns(reference, number, *columns, now=clock.utcnow())
+    if row is None:
+        abort(404)
+    return row
 
 
 def _pdf(reference: str, number: int | None) -> Response:
