@@ -18,8 +18,11 @@ from dpia.models import Assessment, Revision
 from dpia.services import answers as answer_service
 from dpia.services.answers import RevisionContent, RowConflict, SectionConflict
 from dpia.services.assessments import start_assessment
+from dpia.services.audit import events_for_assessment
 from dpia.services.questionnaires import add_on_questionnaires, definition_for_version, latest_version
+from dpia.services.revision_diff import diff_between
 from dpia.services.versioning import plan_upgrade, upgrade_revision
+from dpia.views.errors import render_error
 from forms.questionnaire import build_form, posted_lock_version, raw_values, set_errors
 from forms.review import NewAssessmentForm
 
@@ -292,9 +295,6 @@ def upgrade(reference: str, number: int):
 @bp.route("/<reference>/diff")
 def diff(reference: str):
     """Compare two revisions: `?from=N&to=M`, by default the latest revision and the one before it."""
-    from dpia.services.revision_diff import diff_between
-    from dpia.views.errors import render_error
-
     assessment = _visible_assessment(reference)
     revisions = {revision.number: revision for revision in assessment.revisions}
     try:
@@ -314,8 +314,6 @@ def diff(reference: str):
 @bp.route("/<reference>/audit")
 def audit(reference: str):
     """List the audit events about an assessment and its revisions, newest first, 50 to a page."""
-    from dpia.services.audit import events_for_assessment
-
     assessment = _visible_assessment(reference)
     page = request.args.get("page", 1, type=int)
     if page < 1:
