@@ -1,0 +1,54 @@
+"""Bad input gets a 4xx and a message, never a 500: every route with hostile path and query values."""
+
+import itertools
+import re
+
+import pytest
+
+from dpia.domain.clock import utcnow
+from dpia.services.demo import load_demo
+from tests.conftest import csrf_token
+
+HOSTILE = ["0", "-1", "99999999999999999999", "x" * 300, "%00", "..%2f..%2fetc%2fpasswd", "<script>", "DPIA-2017-004"]
+QUERIES = ["", "?from=abc&to=2", "?from=2&to=2", "?page=-1", "?page=abc", "?received=31-02-2018", "?kind=bogus",
+           "?q=%27%20OR%201%3D1--", "?question=no.such"]
+
+
+@pytest.fixture()
+def demo(app, db):
+    load_demo(now=utcnow())
+    db.session.commit()
+
+
+def concrete(rule, value):
+    def replace(match):
+        converter = match.group(1)
+        if converter == "int":
+            return "1" if not value.lstrip("-").isdigit() else value.lstrip("-")[:18]
+        return value
+    return re.sub(r"<(?:([^:>]+):)?[^>]+>", replace, rule.rule)
+
+
+def test_no_route_answers_500_to_hostile_values(app, demo):
+    from tests.views.test_auth import sign_in
+
+    client = app.test_client()
+    assert sign_in(client, "dpo@demo.test", "demonstration-only").status_code == 302
+    token = csrf_token(client, "/")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "auth.sign_out"):
+            continue
+        values = HOSTILE if rule.arguments else [""]
+        for value, query in itertools.product(values, QUERIES[:4] if rule.arguments else QUERIES):
+            path = concrete(rule, value) + query
+            if "GET" in rule.methods:
+                response = client.get(path)
+                assert response.status_code < 500, (path, response.status_code)
+                checked += 1
+            if "POST" in rule.methods:
+                response = client.post(path, data={"csrf_token": token, "kind": "bogus", "target": "row:nope",
+                                                   "publish_time": "25:99", "body": "x" * 6000})
+                assert response.status_code < 500, ("POST", path, response.status_code)
+                checked += 1
+    assert checked > 300
