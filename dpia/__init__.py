@@ -6,10 +6,17 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
 
 from dpia.config import REPO_ROOT, Config, config_from_environment
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _request_is_read_only() -> bool:
@@ -27,6 +34,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         static_folder=str(REPO_ROOT / "static"),
         instance_path=str(REPO_ROOT / "instance"),
     )
+    # Whole numbers in URLs stop at the database's integer range, so a huge id is a 404, not an error.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     if isinstance(config, dict):
         app.config.update(config)
     else:

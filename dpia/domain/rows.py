@@ -46,7 +46,7 @@ ROW_COLUMNS: dict[RowKind, tuple[Column, ...]] = {
     RowKind.RETENTION_RULE: (
         Column("data_category", "Data", QuestionType.SHORT_TEXT, required=True,
                hint="For example, images of people who triggered an alert"),
-        Column("period_days", "Kept for", QuestionType.NUMBER, unit="days", minimum=0, integer=True,
+        Column("period_days", "Kept for", QuestionType.NUMBER, unit="days", minimum=0, maximum=36_500, integer=True,
                hint="0 means deleted immediately. Leave blank if a policy sets the period, and explain below."),
         Column("trigger", "Counted from", QuestionType.SINGLE_CHOICE, required=True, options=RETENTION_TRIGGERS),
         Column("justification", "Why this period", QuestionType.MARKDOWN, required=True),

@@ -70,7 +70,9 @@ def init_errors(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        # `abort(400, "message")` carries a message written for the user; werkzeug's defaults are not.
+        custom = error.description if error.description != type(error).description else None
+        return render_error(error.code, custom)
 
     @app.errorhandler(PermissionDeniedError)
     def permission_denied(error: PermissionDeniedError):

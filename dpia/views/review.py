@@ -124,7 +124,8 @@ def comments(reference: str, number: int):
     if form.validate_on_submit():
         parent = None
         if form.parent_id.data:
-            parent = db.session.get(Comment, int(form.parent_id.data)) if form.parent_id.data.isdigit() else None
+            digits = form.parent_id.data
+            parent = db.session.get(Comment, int(digits)) if digits.isdigit() and len(digits) < 10 else None
             if parent is None:
                 abort(404)
         review_service.add_comment(actor=current_user, now=utcnow(), revision=revision, body=form.body.data,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from flask import Flask, Response, current_app, redirect, request, session, url_for
+from flask import Flask, Response, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from dpia.domain.clock import utcnow
@@ -86,6 +86,14 @@ def require_sign_in_by_default() -> Response | None:
     return redirect(url_for("auth.sign_in"))
 
 
+def refuse_nul_characters() -> None:
+    """Refuse NUL characters anywhere in the request's text: PostgreSQL cannot store them, and no
+    one types them, so they are always an attack or a broken client."""
+    values = [request.path, *request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400, "Text cannot contain NUL characters")
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the headers every response needs, error pages and static files included."""
     headers = response.headers
@@ -107,5 +115,6 @@ def init_security(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"
     login_manager.session_protection = "basic"
+    app.before_request(refuse_nul_characters)
     app.before_request(require_sign_in_by_default)
     app.after_request(add_security_headers)

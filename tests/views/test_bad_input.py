@@ -52,3 +52,23 @@ def test_no_route_answers_500_to_hostile_values(app, demo):
                 assert response.status_code < 500, ("POST", path, response.status_code)
                 checked += 1
     assert checked > 300
+
+
+def test_values_the_database_cannot_hold_are_refused_politely(app, demo):
+    from tests.views.test_auth import sign_in
+
+    author = app.test_client()
+    assert sign_in(author, "author@demo.test", "demonstration-only").status_code == 302
+    section = "/assessments/DPIA-2018-011/revisions/1/sections/need"
+    nul = author.post(section, data={"csrf_token": csrf_token(author, section), "f-need--aims": "a\x00b"})
+    assert nul.status_code == 400 and "NUL" in nul.get_data(as_text=True)
+    new_row = "/assessments/DPIA-2018-011/revisions/1/tables/lfr.retention/rows/new"
+    huge = author.post(new_row, data={"csrf_token": csrf_token(author, new_row), "f-data_category": "x",
+                                      "f-period_days": "99999999999", "f-trigger": "other", "f-justification": "y",
+                                      "f-deletion_method": "manual"})
+    assert huge.status_code == 400 and "36,500 or less" in huge.get_data(as_text=True)
+    comments = "/assessments/DPIA-2018-011/revisions/1/comments"
+    reply = author.post(comments, data={"csrf_token": csrf_token(author, comments), "body": "x",
+                                        "parent_id": "99999999999999999999"})
+    assert reply.status_code == 404
+    assert author.get("/assessments/DPIA-2017-004/revisions/99999999999").status_code == 404
