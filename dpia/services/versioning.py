@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dpia.domain.errors import ConflictError, NotFoundError, ValidationError
 from dpia.domain.permissions import can_edit_revision, can_manage_questionnaires, require
-from dpia.domain.questionnaire import Definition, Question, RowKind, combine, is_answered
+from dpia.domain.questionnaire import Definition, Question, QuestionType, RowKind, combine, is_answered
 from dpia.domain.questionnaire_diff import DefinitionDiff, diff_definitions, type_label
 from dpia.domain.rows import ROW_KIND_LABELS
 from dpia.domain.states import RevisionState
@@ -154,6 +154,7 @@ class DropReason(enum.StrEnum):
     REMOVED = "removed"  # the target has no question with this key
     TYPE_CHANGED = "type_changed"  # the question now takes a different type of answer
     ROW_KIND_CHANGED = "row_kind_changed"  # still a table, but of a different kind of row
+    OPTION_REMOVED = "option_removed"  # a choice the answer made is no longer offered
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,7 @@ def _plan(revision: Revision, target_version: QuestionnaireVersion) -> tuple[Upg
     dropped_answers: list[DroppedAnswer] = []
     for answer in sorted(contents.answers, key=lambda a: a.question_key):
         key = answer.question_key
-        reason = _answer_drop(source.question(key), target.question(key))
+        reason = _answer_drop(source.question(key), target.question(key), answer.value)
         if reason is None:
             carried_answers[key] = answer.value
         else:
@@ -354,13 +355,19 @@ def _load_contents(revision: Revision) -> _Contents:
     return _Contents(answers, dict(rows))
 
 
-def _answer_drop(before: Question | None, after: Question | None) -> tuple[DropReason, str] | None:
+def _answer_drop(before: Question | None, after: Question | None, value: Any = None) -> tuple[DropReason, str] | None:
     if after is None:
         return DropReason.REMOVED, "the question is no longer asked"
     if after.is_table:
         return DropReason.TYPE_CHANGED, f"now {type_label(after)}"
     if before is not None and before.type != after.type:
         return DropReason.TYPE_CHANGED, f"was {type_label(before)}, now {type_label(after)}"
+    if after.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE) and value is not None:
+        offered = {option.value for option in after.options}
+        chosen = value if isinstance(value, list) else [value]
+        gone = [str(v) for v in chosen if v not in offered]
+        if gone:
+            return DropReason.OPTION_REMOVED, f"no longer offers {', '.join(gone)}"
     return None
 
 

@@ -363,3 +363,32 @@ def test_upload_may_not_turn_a_core_questionnaire_into_an_add_on(db):
     add_on = yaml_text(V1_SECTIONS, version="2").replace('version: "2"\n', 'version: "2"\nkind: add_on\n')
     with pytest.raises(ValidationError, match="stored as a core questionnaire"):
         upload(add_on)
+
+
+def test_a_choice_no_longer_offered_is_dropped_not_carried(db):
+    """Carrying "hybrid" into a version without that option would leave an answer the form cannot show."""
+    admin = factories.create_user(Role.ADMIN)
+    sections = """\
+- key: about
+  title: About
+  questions:
+    - key: about.kind
+      label: Kind of system
+      type: single_choice
+      options: [{value: fixed, label: Fixed}, {value: hybrid, label: Hybrid}]
+    - key: about.tags
+      label: Tags
+      type: multiple_choice
+      options: [{value: a, label: A}, {value: b, label: B}]
+"""
+    v1 = upload(yaml_text(sections, key="choice-q"), actor=admin).version
+    v2 = upload(yaml_text(sections.replace(", {value: hybrid, label: Hybrid}", ""), key="choice-q", version="2"),
+                actor=admin, now=LATER).version
+    revision = factories.create_assessment(version=v1).revisions[0]
+    for key, value in [("about.kind", "hybrid"), ("about.tags", ["a", "b"])]:
+        db.session.add(Answer(revision=revision, question_key=key, value=value, updated_at=factories.NOW))
+    db.session.flush()
+    plan = plan_upgrade(revision, v2)
+    assert [(d.question_key, d.reason) for d in plan.dropped_answers] == [("about.kind", DropReason.OPTION_REMOVED)]
+    assert "no longer offers hybrid" in plan.dropped_answers[0].detail
+    assert "about.tags" in plan.carried_answers
