@@ -27,6 +27,7 @@ from dpia.domain.states import RevisionState
 from dpia.extensions import db
 from dpia.models import ROW_MODELS, Answer, Questionnaire, QuestionnaireVersion, Revision, RowMixin, TableRow, User
 from dpia.questionnaires.schema import parse
+from dpia.services.answers import prefill_rows
 from dpia.services.audit import record_event
 from dpia.services.questionnaires import LoadResult, definition_for_version, load_definition, revision_definition
 
@@ -281,6 +282,9 @@ def upgrade_revision(*, actor: User, now: datetime, revision: Revision,
     except StaleDataError as error:
         raise ConflictError("Someone else changed this revision while it was being moved to the new "
                             "questionnaire version. Reload it and try again.") from error
+    # Table questions new in the target start with the rows the questionnaire suggests, as they would
+    # in a new assessment; tables that already have rows are left as they are.
+    prefill_rows(revision, revision_definition(revision), now=now, actor=actor)
     record_event(actor=actor, now=now, action="revision.upgrade", object_type="revision", object_id=revision.id,
                  summary={"assessment": revision.assessment.reference, "revision": revision.number,
                           **plan.audit_summary()})

@@ -392,3 +392,30 @@ def test_a_choice_no_longer_offered_is_dropped_not_carried(db):
     assert [(d.question_key, d.reason) for d in plan.dropped_answers] == [("about.kind", DropReason.OPTION_REMOVED)]
     assert "no longer offers hybrid" in plan.dropped_answers[0].detail
     assert "about.tags" in plan.carried_answers
+
+
+def test_new_table_questions_start_with_their_suggested_rows(db):
+    admin = factories.create_user(Role.ADMIN)
+    first = """\
+- key: about
+  title: About
+  questions:
+    - {key: about.name, label: Name, type: short_text}
+"""
+    second = first + """\
+    - key: about.rules
+      label: Retention
+      type: table
+      rows: retention_rule
+      prefill:
+        - {data_category: Faces, period_days: 0, trigger: on_capture, justification: None kept,
+           deletion_method: automatic}
+"""
+    v1 = upload(yaml_text(first, key="prefill-q"), actor=admin).version
+    v2 = upload(yaml_text(second, key="prefill-q", version="2"), actor=admin, now=LATER).version
+    team = factories.create_team()
+    member = factories.create_user(teams=(team,))
+    revision = factories.create_assessment(team, version=v1).revisions[0]
+    upgrade_revision(actor=member, now=LATER, revision=revision, target_version=v2)
+    rules = db.session.scalars(select(RetentionRule).where(RetentionRule.revision_id == revision.id)).all()
+    assert [(r.data_category, r.period_days) for r in rules] == [("Faces", 0)]
