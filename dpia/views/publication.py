@@ -3,6 +3,7 @@ withdrawal, the internal PDF, FOI requests and the s.22 evidence page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from dpia.domain.states import RevisionState
 from dpia.extensions import db
 from dpia.models import Assessment, Publication, PublicationDecision, Redaction, Revision
 from dpia.rendering.document import Document, Item, Section
+from dpia.rendering.pdf import build_pdf
 from dpia.services import publication as service
 from dpia.services.answers import load_content
 from forms.publication import (
@@ -97,23 +99,34 @@ def _form_errors(form) -> list[str]:
     return [message for field in form for message in (field.errors or ())]
 
 
+def _submit(revision: Revision, name: str, form, action: Callable[[], str]):
+    """Validate `form`, run `action` (which returns the success message), commit and go back to the
+    publication page; on any problem show that page again with everything typed kept, status 400."""
+    if not form.validate():
+        return _page(revision, forms={name: form}, errors=_form_errors(form), status=400)
+    try:
+        message = action()
+    except (ValidationError, ValueError) as error:
+        db.session.rollback()
+        return _page(revision, forms={name: form}, errors=[str(error)], status=400)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".overview", reference=revision.assessment.reference, number=revision.number))
+
+
 @bp.route("/<reference>/revisions/<int:number>/publication/decision", methods=["POST"])
 def decide(reference: str, number: int):
     revision = _revision(reference, number)
     _require_publisher()
     form = DecisionForm()
-    if not form.validate():
-        return _page(revision, forms={"decision": form}, errors=_form_errors(form), status=400)
-    try:
+
+    def record() -> str:
         service.record_decision(actor=current_user, now=utcnow(), revision=revision, decided_on=form.decided_on.data,
                                 decided_by=form.decided_by.data, scope=Scope(form.scope.data),
                                 planned=form.planned.data, channel=form.channel.data)
-    except (ValidationError, ValueError) as error:
-        db.session.rollback()
-        return _page(revision, forms={"decision": form}, errors=[str(error)], status=400)
-    db.session.commit()
-    flash("Decision to publish recorded", "success")
-    return redirect(url_for(".overview", reference=reference, number=number))
+        return "Decision to publish recorded"
+
+    return _submit(revision, "decision", form, record)
 
 
 @bp.route("/<reference>/revisions/<int:number>/publication/decisions/<int:decision_id>/slippage", methods=["POST"])
@@ -124,17 +137,13 @@ def slip(reference: str, number: int, decision_id: int):
     if decision is None or decision.revision_id != revision.id:
         abort(404)
     form = SlippageForm()
-    if not form.validate():
-        return _page(revision, forms={"slippage": form}, errors=_form_errors(form), status=400)
-    try:
+
+    def record() -> str:
         service.record_slippage(actor=current_user, now=utcnow(), decision=decision, reason=form.slip_reason.data,
                                 new_planned=form.slip_planned.data)
-    except ValidationError as error:
-        db.session.rollback()
-        return _page(revision, forms={"slippage": form}, errors=[str(error)], status=400)
-    db.session.commit()
-    flash("Slippage recorded with the new planned date", "success")
-    return redirect(url_for(".overview", reference=reference, number=number))
+        return "Slippage recorded with the new planned date"
+
+    return _submit(revision, "slippage", form, record)
 
 
 @bp.route("/<reference>/revisions/<int:number>/publication/redactions", methods=["POST"])
@@ -143,18 +152,17 @@ def redact(reference: str, number: int):
     _require_publisher()
     form = RedactionForm()
     form.target.choices = _targets(revision)
-    if not form.validate():
-        return _page(revision, forms={"redaction": form}, errors=_form_errors(form), status=400)
-    kind, _, key = (form.target.data or "").partition(":")
-    try:
+
+    def record() -> str:
+        kind, _, key = (form.target.data or "").partition(":")
+        if kind not in {t.value for t in TargetType}:
+            raise ValidationError("Select the part to withhold")
         service.set_redaction(actor=current_user, now=utcnow(), revision=revision, target_type=TargetType(kind),
                               target_key=key, exemption=Exemption(form.exemption.data),
                               reason=form.redaction_reason.data)
-    except ValueError:
-        abort(400)
-    db.session.commit()
-    flash("Withheld from publication", "success")
-    return redirect(url_for(".overview", reference=reference, number=number))
+        return "Withheld from publication"
+
+    return _submit(revision, "redaction", form, record)
 
 
 @bp.route("/<reference>/revisions/<int:number>/publication/redactions/<int:redaction_id>/remove",
@@ -193,19 +201,14 @@ def schedule(reference: str, number: int):
     revision = _revision(reference, number)
     _require_publisher()
     form = ScheduleForm()
-    if not form.validate():
-        return _page(revision, forms={"schedule": form}, errors=_form_errors(form), status=400)
-    try:
+
+    def record() -> str:
         publish_at = _publish_at(form)
         service.schedule(actor=current_user, now=utcnow(), revision=revision, publish_at=publish_at,
                          organisation=current_app.config["ORGANISATION_NAME"])
-    except ValidationError as error:
-        db.session.rollback()
-        return _page(revision, forms={"schedule": form}, errors=[str(error)], status=400)
-    db.session.commit()
-    flash(f"Revision {number} will be public from {publish_at.astimezone(UK):%-d %B %Y %H:%M} UK time",
-          "success")
-    return redirect(url_for(".overview", reference=reference, number=number))
+        return f"Revision {number} will be public from {publish_at.astimezone(UK):%-d %B %Y %H:%M} UK time"
+
+    return _submit(revision, "schedule", form, record)
 
 
 @bp.route("/<reference>/revisions/<int:number>/publication/withdraw", methods=["POST"])
@@ -216,19 +219,18 @@ def withdraw(reference: str, number: int):
     if publication is None:
         abort(404)
     form = WithdrawForm()
-    if not form.validate():
-        return _page(revision, forms={"withdraw": form}, errors=_form_errors(form), status=400)
-    service.withdraw(actor=current_user, now=utcnow(), publication=publication, reason=form.withdraw_reason.data)
-    db.session.commit()
-    flash("Publication withdrawn", "success")
-    return redirect(url_for(".overview", reference=reference, number=number))
+
+    def record() -> str:
+        service.withdraw(actor=current_user, now=utcnow(), publication=publication,
+                         reason=form.withdraw_reason.data)
+        return "Publication withdrawn"
+
+    return _submit(revision, "withdraw", form, record)
 
 
 @bp.route("/<reference>/revisions/<int:number>.pdf")
 def internal_pdf(reference: str, number: int):
     """The complete revision as a PDF for staff: nothing withheld, marked DRAFT unless approved."""
-    from dpia.rendering.pdf import build_pdf
-
     revision = _revision(reference, number)
     document = service.document_for(revision, organisation=current_app.config["ORGANISATION_NAME"], public=False)
     approved = revision.state in (RevisionState.APPROVED, RevisionState.SUPERSEDED)
@@ -277,8 +279,6 @@ def s22(reference: str):
 
 @bp.route("/<reference>/foi/s22.pdf")
 def s22_pdf(reference: str):
-    from dpia.rendering.pdf import build_pdf
-
     assessment = _assessment(reference)
     received = _received(request.args.get("received"))
     finding = service.s22_evidence(assessment, received=received, now=utcnow())
