@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from dpia.domain.clock import day_label
 from dpia.domain.partial_dates import PartialDateError, parse_partial_date
 from dpia.domain.questionnaire import Column, Option, Question, QuestionType, is_answered
 
@@ -213,8 +214,7 @@ def display_text(spec: Spec, value: Any, *, options: Sequence[Option] | None = N
     if spec.type is QuestionType.MULTIPLE_CHOICE:
         return ", ".join(labels.get(v, str(v)) for v in value)
     if spec.type is QuestionType.DATE:
-        parsed = date.fromisoformat(value)
-        return f"{parsed.day} {parsed.strftime('%B %Y')}"
+        return day_label(date.fromisoformat(value))
     if spec.type is QuestionType.PARTIAL_DATE:
         try:
             return parse_partial_date(value).label

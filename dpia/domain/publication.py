@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dpia.domain.clock import day_label
 from dpia.domain.partial_dates import PartialDate, PartialDateError, parse_partial_date
 
 
@@ -130,3 +131,33 @@ def s22_finding(records: Sequence[IntentionRecord], *, received: date, today: da
     now_plan = intention.plan_history[-1][1] if intention.plan_history else intention.planned
     overdue = is_overdue(parse_partial_date(now_plan), today, published=published_on is not None)
     return S22Finding(received, True, intention, on_request, now_plan, published_on, overdue)
+
+
+def s22_statement(finding: S22Finding) -> list[tuple[str, str]]:
+    """The s.22 evidence as (label, statement) pairs: the words of both the page and its PDF."""
+    lines = [("Request received", day_label(finding.request_received))]
+    if not finding.intention_existed or finding.intention is None:
+        lines.append(("Intention to publish on that date",
+                      "No. No decision to publish had been recorded by that date, so section 22 cannot be relied "
+                      "on for this request."))
+        return lines
+    intention = finding.intention
+    lines += [
+        ("Intention to publish on that date", "Yes. A decision to publish had been recorded before the request "
+                                              "arrived."),
+        ("Decided", f"{day_label(intention.decided_on)} by {intention.decided_by}"),
+        ("Recorded in this system", f"{intention.recorded_at:%-d %B %Y %H:%M} UTC (from the audit log; it cannot "
+                                    "be back-dated)"),
+        ("Revision covered", f"Revision {intention.revision_number}"),
+        ("Scope", intention.scope.label),
+        ("Where", intention.channel),
+        ("Planned date when the request arrived", parse_partial_date(finding.plan_on_request_date or "").label),
+    ]
+    for recorded_at, plan, reason in intention.plan_history:
+        lines.append((f"Plan changed on {day_label(recorded_at)}",
+                      f"New plan: {parse_partial_date(plan).label}. Reason: {reason}"))
+    lines.append(("Planned date now", parse_partial_date(finding.plan_now or "").label))
+    lines.append(("Published", day_label(finding.published_on) or "Not yet"))
+    lines.append(("Overdue now", "Yes: the planned date has passed without publication" if finding.overdue_now
+                  else "No"))
+    return lines

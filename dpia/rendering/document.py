@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dpia.domain.answers import display_text
+from dpia.domain.clock import day_label
 from dpia.domain.publication import Exemption, Scope, TargetType, withheld_notice
 from dpia.domain.questionnaire import Option, Question, QuestionType, RowKind, is_answered
 from dpia.domain.risk import HeatMap, RatedRisk, first_line, heat_map
@@ -148,7 +149,7 @@ class SignOffInput:
 
 
 def _day(value: datetime | date | None) -> str | None:
-    return f"{value.day} {value.strftime('%B %Y')}" if value else None
+    return day_label(value) or None
 
 
 def build_document(

@@ -10,7 +10,6 @@ messages), so they are the same for everyone and can be cached by browsers and s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import xml.etree.ElementTree as ET  # noqa: S405 - used to build XML, never to parse untrusted input
 from datetime import UTC, datetime
@@ -20,8 +19,9 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from dpia.domain import clock
+from dpia.domain.clock import day_label
 from dpia.models import Publication
-from dpia.rendering.snapshot import fill_markers
+from dpia.rendering.snapshot import fill_markers, sha256
 from dpia.services import publication as service
 
 bp = Blueprint("public", __name__)
@@ -43,16 +43,8 @@ def healthz():
 
 # -- helpers ----------------------------------------------------------------------------------
 
-def _day(value: datetime) -> str:
-    return f"{value.day} {value.strftime('%B %Y')}"
-
-
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _sha256(data: str | bytes) -> str:
-    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
 def _render(template: str, **context: Any) -> str:
@@ -76,7 +68,7 @@ def _cacheable(response: Response, etag: str | None = None) -> Response:
     A request carrying a session cookie gets its session cookie refreshed on the response, so such
     a response must never sit in a shared cache: it keeps the default `no-store`.
     """
-    response.set_etag(etag or _sha256(response.get_data()))
+    response.set_etag(etag or sha256(response.get_data()))
     if not _signed_in_request():
         response.cache_control.public = True
         response.cache_control.max_age = CACHE_SECONDS
@@ -124,7 +116,7 @@ def register():
 
     body = _render("public/register.html", result=result, references=service.assessment_references(result.items),
                    query=query, team=team, teams=service.register_teams(now),
-                   pagination=_pagination(page, result.pages, href), day=_day)
+                   pagination=_pagination(page, result.pages, href), day=day_label)
     return _cacheable(Response(body, mimetype="text/html"))
 
 
@@ -204,7 +196,7 @@ def upcoming():
     Only the assessment's reference, title, revision number and the plan are shown; nothing of the
     unpublished content."""
     now = clock.utcnow()
-    body = _render("public/upcoming.html", items=service.upcoming(now), day=_day)
+    body = _render("public/upcoming.html", items=service.upcoming(now), day=day_label)
     return _cacheable(Response(body, mimetype="text/html"))
 
 
@@ -225,12 +217,12 @@ def _published_page(reference: str, number: int | None) -> Response:
     withdrawn_later = [entry for entry in history if not entry.visible and entry.number > shown.number]
     notices = _render("public/_notices.html", reference=reference, shown=shown,
                       superseded_by=later[-1] if later else None,
-                      withdrawn_later=[] if later else withdrawn_later, day=_day)
+                      withdrawn_later=[] if later else withdrawn_later, day=day_label)
     history_html = _render("public/_history.html", reference=reference, shown=shown, history=history,
-                           latest_number=visible[-1].number, day=_day)
+                           latest_number=visible[-1].number, day=day_label)
     body = fill_markers(html, notices=notices, history=history_html)
     return _cacheable(Response(body, mimetype="text/html"),
-                      etag=_sha256(f"{html_sha256}:{_sha256(notices + history_html)}"))
+                      etag=sha256(f"{html_sha256}:{sha256(notices + history_html)}"))
 
 
 def _visible_file(reference: str, number: int | None, *columns: Any) -> Any:

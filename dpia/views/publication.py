@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from dpia.domain.clock import utcnow
 from dpia.domain.errors import ValidationError
 from dpia.domain.permissions import can_publish, can_view_assessment
-from dpia.domain.publication import Exemption, Scope, TargetType
+from dpia.domain.publication import Exemption, Scope, TargetType, s22_statement
 from dpia.domain.states import RevisionState
 from dpia.extensions import db
 from dpia.models import Assessment, Publication, PublicationDecision, Redaction, Revision
@@ -274,7 +274,7 @@ def s22(reference: str):
     assessment = _assessment(reference)
     received = _received(request.args.get("received"))
     finding = service.s22_evidence(assessment, received=received, now=utcnow())
-    return render_template("publication/s22.html", assessment=assessment, finding=finding, lines=_s22_lines(finding))
+    return render_template("publication/s22.html", assessment=assessment, finding=finding, lines=s22_statement(finding))
 
 
 @bp.route("/<reference>/foi/s22.pdf")
@@ -290,42 +290,6 @@ def s22_pdf(reference: str):
         public=False, scope="Evidence for an FOI response",
         sections=(Section("s22", "Intention to publish",
                           tuple(Item(f"s22-{n}", label, text=text)
-                                for n, (label, text) in enumerate(_s22_lines(finding)))),))
+                                for n, (label, text) in enumerate(s22_statement(finding)))),))
     return build_pdf(document), 200, {"Content-Type": "application/pdf",
                                       "Content-Disposition": f"attachment; filename={reference}-s22-{received}.pdf"}
-
-
-def _day(value: date | datetime | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
-
-
-def _s22_lines(finding) -> list[tuple[str, str]]:
-    """The evidence as label and statement pairs, shared by the page and its PDF."""
-    from dpia.domain.partial_dates import parse_partial_date
-
-    lines = [("Request received", _day(finding.request_received))]
-    if not finding.intention_existed:
-        lines.append(("Intention to publish on that date",
-                      "No. No decision to publish had been recorded by that date, so section 22 cannot be relied "
-                      "on for this request."))
-        return lines
-    intention = finding.intention
-    lines += [
-        ("Intention to publish on that date", "Yes. A decision to publish had been recorded before the request "
-                                              "arrived."),
-        ("Decided", f"{_day(intention.decided_on)} by {intention.decided_by}"),
-        ("Recorded in this system", f"{intention.recorded_at:%-d %B %Y %H:%M} UTC (from the audit log; it cannot "
-                                    "be back-dated)"),
-        ("Revision covered", f"Revision {intention.revision_number}"),
-        ("Scope", intention.scope.label),
-        ("Where", intention.channel),
-        ("Planned date when the request arrived", parse_partial_date(finding.plan_on_request_date).label),
-    ]
-    for recorded_at, plan, reason in intention.plan_history:
-        lines.append((f"Plan changed on {_day(recorded_at)}", f"New plan: {parse_partial_date(plan).label}. "
-                                                              f"Reason: {reason}"))
-    lines.append(("Planned date now", parse_partial_date(finding.plan_now).label))
-    lines.append(("Published", _day(finding.published_on) if finding.published_on else "Not yet"))
-    lines.append(("Overdue now", "Yes: the planned date has passed without publication" if finding.overdue_now
-                  else "No"))
-    return lines
