@@ -7,7 +7,6 @@ without a database.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -40,21 +39,6 @@ class RevisionLike(Protocol):
 
     @property
     def assessment(self) -> OwnedByTeam: ...
-
-
-class Permission(enum.StrEnum):
-    """Named permissions, `area:action`, for audit messages and templates."""
-
-    ASSESSMENT_VIEW = "assessment:view"
-    REVISION_EDIT = "revision:edit"
-    REVISION_TRANSITION = "revision:transition"
-    REVISION_COMMENT = "revision:comment"
-    REVISION_SIGN_OFF = "revision:sign_off"
-    REVISION_START = "revision:start"
-    PUBLICATION_MANAGE = "publication:manage"
-    ASSESSMENT_LIST_ALL = "assessment:list_all"
-    USER_MANAGE = "user:manage"
-    QUESTIONNAIRE_MANAGE = "questionnaire:manage"
 
 
 # Reviewers and DPOs look across every team's assessments; administrators run the service.

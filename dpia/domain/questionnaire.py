@@ -121,9 +121,6 @@ class Question:
     def is_table(self) -> bool:
         return self.type is QuestionType.TABLE
 
-    def option_label(self, value: str) -> str:
-        return next((o.label for o in self.options if o.value == value), value)
-
 
 @dataclass(frozen=True)
 class Section:

@@ -36,9 +36,6 @@ class User(db.Model):
     def team_ids(self) -> frozenset[int]:
         return frozenset(m.team_id for m in self.memberships)
 
-    def has_role(self, role: Role) -> bool:
-        return role in self.role_set
-
     # Flask-Login protocol. The id flask-login keeps is never trusted on its own: the user loader
     # also requires a live server-side session row (see dpia/services/sessions.py).
     @property

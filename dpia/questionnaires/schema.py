@@ -7,7 +7,7 @@ point at the line that needs fixing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -420,7 +420,3 @@ def check_text(text: str, filename: str) -> list[str]:
     except DefinitionError as error:
         return error.messages
     return []
-
-
-def format_problems(filename: str, problems: Iterable[Problem]) -> list[str]:
-    return [p.format(filename) for p in problems]

@@ -52,13 +52,3 @@ def end_session(token: str, *, actor: User | None, now: datetime) -> None:
     )
     if result.rowcount and actor is not None:
         record_event(actor=actor, now=now, action="auth.sign_out", object_type="user", object_id=actor.id)
-
-
-def end_all_sessions(user: User, *, now: datetime) -> int:
-    """End every session of `user`, e.g. when the account is deactivated or its password changes."""
-    result = db.session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-        .values(ended_at=now)
-    )
-    return result.rowcount or 0

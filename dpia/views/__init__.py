@@ -32,6 +32,8 @@ def _navigation() -> list[NavItem]:
 def register_views(app: Flask) -> None:
     from dpia.domain.answers import display_text
     from dpia.domain.progress import missing_cells
+    from dpia.domain.publication import Scope
+    from dpia.domain.signoff import Recommendation
     from dpia.rendering.markdown import render_markdown
     from dpia.views import admin, assessments, auth, dashboard, public, publication, review
     from dpia.views.errors import init_errors
@@ -49,6 +51,9 @@ def register_views(app: Flask) -> None:
     app.add_template_global(condition_attributes, "condition_attributes")
     app.add_template_global(missing_cells, "missing_cells")
     app.add_template_global(error_summary_items, "error_summary_items")
+    # Enums whose labels templates show, so the wording is written once, beside the values.
+    app.add_template_global(Scope, "Scope")
+    app.add_template_global(Recommendation, "Recommendation")
 
     @app.context_processor
     def inject_layout() -> dict[str, object]:

@@ -247,3 +247,17 @@ def test_over_long_password_is_refused_before_hashing(client, db, monkeypatch):
     response = sign_in(client, user.email, "x" * 100_000)
     assert response.status_code == 200
     assert "128 characters or fewer" in response.get_data(as_text=True)
+
+
+def test_old_attempts_are_dropped_at_the_next_attempt(client, db):
+    """The attempts table cannot grow for ever: a sign-in clears that account's attempts over a day old."""
+    from datetime import timedelta
+
+    user = factories.create_user()
+    sign_in(client, user.email, "an old wrong password")
+    for attempt in db.session.scalars(select(LoginAttempt)):
+        attempt.attempted_at = attempt.attempted_at - timedelta(days=2)
+    db.session.commit()
+    sign_in(client, user.email, factories.PASSWORD)
+    attempts = db.session.scalars(select(LoginAttempt)).all()
+    assert len(attempts) == 1 and attempts[0].succeeded
