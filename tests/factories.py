@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from dpia.domain.questionnaire import Level, RiskModel
 from dpia.domain.roles import Role
 from dpia.domain.states import Regime, RevisionState
 from dpia.extensions import db
@@ -22,6 +23,23 @@ from dpia.services.questionnaires import (
 )
 
 PASSWORD = "a perfectly long test password"
+
+
+def levels(*labels: str) -> tuple[Level, ...]:
+    """Risk scale levels keyed by their lower-cased labels."""
+    return tuple(Level(key=label.lower(), label=label) for label in labels)
+
+
+# The ICO 3x3 model as the built-in questionnaire defines it, for tests that need no database.
+ICO_RISK_MODEL = RiskModel(
+    key="ico-3x3",
+    likelihood=levels("Remote", "Possible", "Probable"),
+    severity=levels("Minimal", "Significant", "Severe"),
+    levels=levels("Low", "Medium", "High"),
+    matrix={"remote": ("low", "low", "medium"), "possible": ("low", "medium", "high"),
+            "probable": ("medium", "high", "high")},
+    high_levels=("high",),
+)
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 _counter = itertools.count(1)
 

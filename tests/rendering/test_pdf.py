@@ -21,23 +21,12 @@ from dpia.domain.risk import HeatMap, RatedRisk, heat_map
 from dpia.rendering import pdf as pdf_module
 from dpia.rendering.document import Cell, Document, Item, Row, Section, SignOffLine, Table, Withheld
 from dpia.rendering.pdf import build_pdf, markdown_blocks
+from tests.factories import ICO_RISK_MODEL, levels
 
 CANARY = "CANARY-7f3a9e-never-in-any-field"
 
 
-def _levels(*labels: str) -> tuple[Level, ...]:
-    return tuple(Level(key=label.lower(), label=label) for label in labels)
-
-
-ICO = RiskModel(
-    key="ico-3x3",
-    likelihood=_levels("Remote", "Possible", "Probable"),
-    severity=_levels("Minimal", "Significant", "Severe"),
-    levels=_levels("Low", "Medium", "High"),
-    matrix={"remote": ("low", "low", "medium"), "possible": ("low", "medium", "high"),
-            "probable": ("medium", "high", "high")},
-    high_levels=("high",),
-)
+ICO = ICO_RISK_MODEL
 
 MARKDOWN = """\
 Cameras read **number plates** at the *entrance* and the `exit`.
@@ -311,9 +300,9 @@ def test_risk_matrix_is_coloured_by_level() -> None:
 
 
 def test_custom_levels_are_coloured_by_rank() -> None:
-    scale = _levels("Negligible", "Limited", "Important", "Maximum")
+    scale = levels("Negligible", "Limited", "Important", "Maximum")
     model = RiskModel(key="cnil", likelihood=scale, severity=scale,
-                      levels=_levels("Acceptable", "Monitor", "Reduce", "Unacceptable"),
+                      levels=levels("Acceptable", "Monitor", "Reduce", "Unacceptable"),
                       matrix={"negligible": ("acceptable", "acceptable", "monitor", "reduce"),
                               "limited": ("acceptable", "monitor", "reduce", "reduce"),
                               "important": ("monitor", "reduce", "unacceptable", "unacceptable"),

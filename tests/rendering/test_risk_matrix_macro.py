@@ -12,30 +12,19 @@ from flask import Flask
 
 from dpia.domain.questionnaire import Level, RiskModel
 from dpia.domain.risk import HeatMap, RatedRisk, heat_map
+from tests.factories import ICO_RISK_MODEL, levels
 
 SVG = "{http://www.w3.org/2000/svg}"
 MACRO = '{% from "_macros/risk_matrix.html" import risk_matrix %}{{ risk_matrix(hm, id) }}'
 
 
-def _levels(*labels: str) -> tuple[Level, ...]:
-    return tuple(Level(key=label.lower(), label=label) for label in labels)
-
-
-ICO = RiskModel(
-    key="ico-3x3",
-    likelihood=_levels("Remote", "Possible", "Probable"),
-    severity=_levels("Minimal", "Significant", "Severe"),
-    levels=_levels("Low", "Medium", "High"),
-    matrix={"remote": ("low", "low", "medium"), "possible": ("low", "medium", "high"),
-            "probable": ("medium", "high", "high")},
-    high_levels=("high",),
-)
+ICO = ICO_RISK_MODEL
 # CNIL scales on both axes; the overall levels and matrix are this test's own choice, with level keys
 # that have no named colour so the rank classes must do the colouring.
-CNIL_SCALE = _levels("Negligible", "Limited", "Important", "Maximum")
+CNIL_SCALE = levels("Negligible", "Limited", "Important", "Maximum")
 CNIL = RiskModel(
     key="cnil-4x4", likelihood=CNIL_SCALE, severity=CNIL_SCALE,
-    levels=_levels("Acceptable", "Monitor", "Reduce", "Unacceptable"),
+    levels=levels("Acceptable", "Monitor", "Reduce", "Unacceptable"),
     matrix={"negligible": ("acceptable", "acceptable", "monitor", "reduce"),
             "limited": ("acceptable", "monitor", "reduce", "reduce"),
             "important": ("monitor", "reduce", "unacceptable", "unacceptable"),
