@@ -1,16 +1,20 @@
-"""dpia: data protection impact assessments from first draft to published public record."""
+"""dpia: data protection impact assessments from first draft to published public record.
+
+`create_app` is the composition root: it builds the app, lets `core` set up what every area stands
+on, then lets each area register its models, blueprints, commands and template helpers. Areas that
+answer under another area's URL prefix are nested in that area's blueprint here, once per process.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Blueprint, Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.routing import IntegerConverter
 
 from dpia.config import REPO_ROOT, Config, config_from_environment
-
-_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -19,8 +23,25 @@ class BoundedIntegerConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def _request_is_read_only() -> bool:
-    return has_request_context() and request.method in _READ_ONLY_METHODS
+@cache
+def blueprints() -> tuple[Blueprint, ...]:
+    """Every top-level blueprint, one per URL prefix. Review, publication and FOI pages live under
+    `/assessments`, and the questionnaire pages under `/admin`, so they are nested in those
+    blueprints (blueprints cannot be nested again once registered, hence once per process)."""
+    from dpia.accounts.views import admin
+    from dpia.accounts.views import bp as auth
+    from dpia.assessments.views import bp as assessments
+    from dpia.dashboard.views import bp as dashboard
+    from dpia.foi.views import bp as foi
+    from dpia.publication.views.register import bp as public
+    from dpia.publication.views.staff import bp as publication
+    from dpia.questionnaires.views import bp as questionnaires
+    from dpia.review.views import bp as review
+
+    admin.register_blueprint(questionnaires)
+    for child in (review, publication, foi):
+        assessments.register_blueprint(child)
+    return auth, admin, dashboard, assessments, public
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -40,38 +61,19 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     else:
         app.config.update((config or config_from_environment()).load())
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(REPO_ROOT / "templates")),
+        PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                      "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
+    ])
 
-    app.jinja_loader = ChoiceLoader(
-        [
-            FileSystemLoader(str(REPO_ROOT / "templates")),
-            PrefixLoader(
-                {
-                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-                }
-            ),
-        ]
-    )
+    from dpia import accounts, assessments, core, demo, foi, publication, questionnaires, review
+    from dpia.core.cli import dpia_cli
 
-    from govuk_frontend_wtf.main import WTFormsHelpers
-
-    from dpia import models  # noqa: F401  (registers every model with the metadata)
-    from dpia.database import configure_engine
-    from dpia.extensions import csrf, db, login_manager, migrate
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
-    csrf.init_app(app)
-    login_manager.init_app(app)
-    WTFormsHelpers(app)
-    with app.app_context():
-        configure_engine(db.engine, method_is_read_only=_request_is_read_only)
-
-    from dpia.views import register_views
-
-    register_views(app)
-
-    from dpia.cli import register_cli
-
-    register_cli(app)
+    core.init_app(app)
+    for area in (accounts, questionnaires, assessments, review, publication, foi, demo):
+        area.init_app(app)
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+    app.cli.add_command(dpia_cli)
     return app

@@ -1,4 +1,4 @@
-"""Forms for publication: the decision, slippage, redaction, scheduling, withdrawal and FOI records.
+"""Forms for publication: the decision, slippage, redaction, scheduling and withdrawal.
 
 Field names differ between forms because several share one page, and ids must be unique.
 """
@@ -11,7 +11,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from dpia.domain.publication import Exemption, Scope
+from dpia.publication.rules import Exemption, Scope
 from forms import ThreePartDateField
 
 PLAN_HINT = "An exact date like 2018-06-30, a month like June 2018, a quarter like 2018-Q2, or 'not yet decided'"
@@ -62,11 +62,3 @@ class WithdrawForm(FlaskForm):
                                     description="The public sees this reason.",
                                     validators=[DataRequired(message="Give the reason for withdrawing it"),
                                                 Length(max=2000)])
-
-
-class FoiRequestForm(FlaskForm):
-    foi_reference = StringField("Request reference", widget=GovTextInput(),
-                                validators=[DataRequired(message="Enter the request's reference"), Length(max=100)])
-    received_on = ThreePartDateField("Date received", description="For example, 15 3 2018",
-                                     validators=[InputRequired(message="Enter the date the request was received")])
-    foi_summary = TextAreaField("What was asked for", widget=GovTextArea(), validators=[Length(max=5000)])

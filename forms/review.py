@@ -1,20 +1,20 @@
-"""Forms for starting and reviewing assessments: new assessments and revisions, comments, sign-off rows."""
+"""Forms for reviewing assessments: confirmations, requested changes, comments, sign-off rows, new revisions."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import Field
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from dpia.domain.signoff import CONSULTATION_OUTCOME_LABELS, AdviceDecision, Recommendation
+from dpia.review.rules.sign_off import SIGN_OFF_KINDS, FieldType, SignOffField
 from forms import ThreePartDateField
 
 
@@ -38,29 +38,26 @@ class CommentForm(FlaskForm):
     parent_id = HiddenField()
 
 
-class SignOffForm(FlaskForm):
-    """One form for every step-7 row; the page shows the fields that row needs."""
+def _sign_off_input(field: SignOffField) -> Field:
+    """The form field for one thing a sign-off row records, as the kinds table describes it."""
+    hint = field.hint or ""
+    if field.type is FieldType.TEXT:
+        return TextAreaField(field.label, widget=GovTextArea(), description=hint)
+    if field.type is FieldType.DATE:
+        return StringField(field.label, widget=GovTextInput(), description=hint)
+    options = (("no", "No"), ("yes", "Yes")) if field.type is FieldType.YES_NO else field.options
+    return RadioField(field.label, widget=GovRadioInput(), validate_choice=False, description=hint,
+                      choices=[SelectChoice(value, label) for value, label in options])
 
-    kind = HiddenField()
-    position = StringField("Your position", widget=GovTextInput(),
-                           description="For example, Data Protection Officer or Senior Information Risk Owner")
-    notes = TextAreaField("Notes (optional)", widget=GovTextArea())
-    recommendation = RadioField("The DPO's recommendation", widget=GovRadioInput(), validate_choice=False,
-                                choices=[SelectChoice(r.value, r.label) for r in Recommendation])
-    summary = TextAreaField("Summary of the DPO's advice", widget=GovTextArea())
-    decision = RadioField("Was the DPO's advice accepted?", widget=GovRadioInput(), validate_choice=False,
-                          choices=[SelectChoice(AdviceDecision.ACCEPTED.value, "Accepted"),
-                                   SelectChoice(AdviceDecision.OVERRULED.value, "Overruled")])
-    reasons = TextAreaField("Reasons for overruling the advice", widget=GovTextArea())
-    departs_from_views = RadioField("Does the decision depart from the views of the people consulted?",
-                                    widget=GovRadioInput(), validate_choice=False,
-                                    choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")])
-    departure_reasons = TextAreaField("Reasons for departing from their views", widget=GovTextArea())
-    submitted_on = StringField("Date the consultation was sent", widget=GovTextInput(),
-                               description="For example, 2017-05-02")
-    outcome = RadioField("Outcome", widget=GovRadioInput(), validate_choice=False,
-                         choices=[SelectChoice(k.value, v) for k, v in CONSULTATION_OUTCOME_LABELS.items()])
-    next_review_date = StringField("Next review date", widget=GovTextInput(), description="For example, 2018-04-30")
+
+# One form for every step-7 row; the page shows the fields of the row being signed.
+SignOffForm = type("SignOffForm", (FlaskForm,), {
+    "kind": HiddenField(),
+    "position": StringField("Your position", widget=GovTextInput(),
+                            description="For example, Data Protection Officer or Senior Information Risk Owner"),
+    **{field.name: _sign_off_input(field) for spec in SIGN_OFF_KINDS.values() for field in spec.fields},
+    "notes": TextAreaField("Notes (optional)", widget=GovTextArea()),
+})
 
 
 class NewRevisionForm(FlaskForm):
@@ -77,17 +74,3 @@ class NewRevisionForm(FlaskForm):
                           validators=[DataRequired(message="Enter who made the decision"), Length(max=200)])
     forum = StringField("Where it was made", widget=GovTextInput(), description="For example, the project board",
                         validators=[DataRequired(message="Enter where the decision was made"), Length(max=200)])
-
-
-class NewAssessmentForm(FlaskForm):
-    """Starting an assessment: what it is about, whose it is, which law, which questionnaires."""
-
-    title = StringField("Project title", widget=GovTextInput(),
-                        validators=[DataRequired(message="Enter the project's title"),
-                                    Length(max=300, message="Title must be 300 characters or fewer")])
-    team_id = RadioField("Team", widget=GovRadioInput(), validate_choice=False,
-                         validators=[InputRequired(message="Select the team that owns the assessment")])
-    regime = RadioField("Which law applies?", widget=GovRadioInput(), validate_choice=False,
-                        validators=[InputRequired(message="Select the law that applies")])
-    add_ons = SelectMultipleField("Extra questions", widget=GovCheckboxesInput(), validate_choice=False,
-                                  description="Add the questions for specific kinds of processing.")

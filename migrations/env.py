@@ -53,7 +53,7 @@ def get_metadata():
 
 def render_item(type_, obj, autogen_context):
     """Write the project's UTC datetime type as the plain column type it stores."""
-    from dpia.database import UTCDateTime
+    from dpia.core.database import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

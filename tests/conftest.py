@@ -17,9 +17,9 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.routing import Rule
 
 from dpia import create_app
+from dpia.accounts.models import User
 from dpia.config import TestConfig
-from dpia.extensions import db as _db
-from dpia.models import User
+from dpia.core.extensions import db as _db
 from tests import factories
 from tests.databases import backends, fresh_database
 

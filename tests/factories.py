@@ -7,20 +7,23 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from dpia.domain.questionnaire import Level, RiskModel
-from dpia.domain.roles import Role
-from dpia.domain.states import Regime, RevisionState
-from dpia.extensions import db
-from dpia.models import Assessment, Membership, QuestionnaireVersion, Revision, Team, User, UserRole
-from dpia.services.answers import prefill_rows
-from dpia.services.passwords import hash_password
-from dpia.services.questionnaires import (
+from dpia.accounts.models import Membership, Team, User, UserRole
+from dpia.accounts.rules import Role
+from dpia.accounts.services import hash_password
+from dpia.assessments.models import Assessment, Revision
+from dpia.assessments.rules.regimes import Regime
+from dpia.assessments.services.rows import prefill_rows
+from dpia.core.extensions import db
+from dpia.questionnaires.models import QuestionnaireVersion
+from dpia.questionnaires.rules.definition import Level, RiskModel
+from dpia.questionnaires.services import (
     definition_for_version,
     latest_version,
     load_builtin_questionnaires,
     load_definition,
     read_definition,
 )
+from dpia.review.rules.states import RevisionState
 
 PASSWORD = "a perfectly long test password"
 

@@ -2,9 +2,11 @@
 
 from sqlalchemy import func, select
 
-from dpia.domain.roles import Role
-from dpia.models import Answer, Assessment, QuestionnaireVersion, Revision, User
-from dpia.services.passwords import verify_password
+from dpia.accounts.models import User
+from dpia.accounts.rules import Role
+from dpia.accounts.services import verify_password
+from dpia.assessments.models import Answer, Assessment, Revision
+from dpia.questionnaires.models import QuestionnaireVersion
 
 
 def run(app, *args, input=None):  # noqa: A002
@@ -77,7 +79,7 @@ def test_demo_is_refused_in_production_unless_asked(app, db, monkeypatch):
 
 
 def test_demo_carries_the_lfr_facts(app, db):
-    from dpia.models import AccessRule, Measure, RetentionRule, Risk, TableRow
+    from dpia.assessments.models import AccessRule, Measure, RetentionRule, Risk, TableRow
 
     assert run(app, "demo").exit_code == 0
     assessment = db.session.scalar(select(Assessment).where(Assessment.reference == "DPIA-2017-004"))

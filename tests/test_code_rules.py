@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SANITISER = ROOT / "dpia" / "rendering" / "markdown.py"
+SANITISER = ROOT / "dpia" / "core" / "markdown.py"
 SINKS = re.compile(r"\|\s*safe\b|Markup\(|autoescape\s+false|render_template_string", re.IGNORECASE)
 
 

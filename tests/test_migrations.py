@@ -7,7 +7,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from dpia.extensions import db
+from dpia.core.extensions import db
 from tests.conftest import make_app
 from tests.databases import backends, fresh_database
 

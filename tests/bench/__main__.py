@@ -12,9 +12,9 @@ from pathlib import Path
 
 from flask_migrate import upgrade
 
-from dpia.domain.clock import utcnow
-from dpia.extensions import db
-from dpia.services.demo import DEMO_PASSWORD, load_demo
+from dpia.core.clock import utcnow
+from dpia.core.extensions import db
+from dpia.demo.services import DEMO_PASSWORD, load_demo
 from tests.conftest import csrf_token, make_app
 
 ROUNDS = 200

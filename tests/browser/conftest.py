@@ -20,9 +20,9 @@ from werkzeug.serving import make_server
 
 import dpia
 from dpia.config import TestConfig
-from dpia.domain.clock import utcnow
-from dpia.extensions import db
-from dpia.services.demo import load_demo
+from dpia.core.clock import utcnow
+from dpia.core.extensions import db
+from dpia.demo.services import load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

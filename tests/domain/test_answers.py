@@ -2,9 +2,16 @@
 
 import pytest
 
-from dpia.domain.answers import AnswerError, display_text, form_value, parse_answer, ratio_text, required_message
-from dpia.domain.questionnaire import Column, Option, Question
-from dpia.domain.questionnaire import QuestionType as T
+from dpia.assessments.rules.answers import (
+    AnswerError,
+    display_text,
+    form_value,
+    parse_answer,
+    ratio_text,
+    required_message,
+)
+from dpia.questionnaires.rules.definition import Column, Option, Question
+from dpia.questionnaires.rules.definition import QuestionType as T
 
 OPTIONS = (Option("new", "New system"), Option("change", "Change"))
 

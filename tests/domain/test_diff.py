@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from dpia.domain.diff import RowInput, Status, Token, diff_revisions, word_diff
-from dpia.domain.questionnaire import Definition, Option
-from dpia.questionnaires.schema import parse
+from dpia.assessments.rules.diff import RowInput, Status, Token, diff_revisions, word_diff
+from dpia.questionnaires.rules.definition import Option
+from dpia.questionnaires.rules.reading import definition_from_dict
+from dpia.questionnaires.rules.schema import parse
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "all-types.yaml"
-DEFINITION = Definition.from_dict(parse(FIXTURE.read_text(), str(FIXTURE)))
+DEFINITION = definition_from_dict(parse(FIXTURE.read_text(), str(FIXTURE)))
 
 BASE = {"basics.aims": "Find wanted people at events.", "basics.name": "LFR trial", "basics.children": False,
         "later.reason": "Children are not the subject of the trial."}
@@ -117,7 +118,7 @@ def test_question_only_in_the_new_questionnaire_is_added_and_only_in_the_old_rem
     data = parse(FIXTURE.read_text(), str(FIXTURE))
     data["sections"][0]["questions"].append({"key": "basics.extra", "label": "Extra", "type": "short_text"})
     data["sections"][0]["questions"] = [q for q in data["sections"][0]["questions"] if q["key"] != "basics.notice"]
-    newer = Definition.from_dict(data)
+    newer = definition_from_dict(data)
     diff = compare(old_answers={**BASE, "basics.notice": "https://example.test/privacy"},
                    new_answers={**BASE, "basics.extra": "More"}, new_def=newer)
     extra, notice = question(diff, "basics.extra"), question(diff, "basics.notice")
@@ -131,7 +132,7 @@ def test_question_only_in_the_new_questionnaire_is_added_and_only_in_the_old_rem
 def test_unanswered_question_asked_on_one_side_only_is_left_out():
     data = parse(FIXTURE.read_text(), str(FIXTURE))
     data["sections"][0]["questions"].append({"key": "basics.extra", "label": "Extra", "type": "short_text"})
-    diff = compare(new_def=Definition.from_dict(data))
+    diff = compare(new_def=definition_from_dict(data))
     assert "basics.extra" not in [q.key for q in section(diff, "basics").questions]
     assert section(diff, "basics").summary == "No changes"
 
@@ -260,7 +261,7 @@ def test_table_label_in_summaries():
     data = parse(FIXTURE.read_text(), str(FIXTURE))
     later = data["sections"][1]["questions"]
     later.append({"key": "later.retention2", "label": "Other retention", "type": "table", "rows": "retention_rule"})
-    two = Definition.from_dict(data)
+    two = definition_from_dict(data)
     diff = compare(old_def=two, new_def=two, new_rows={"later.retention2": rows(ALERTS, uids=["z"])})
     # Two tables of retention rules in one section are told apart by their labels.
     assert section(diff, "later").summary == "Other retention: 1 added"
@@ -271,7 +272,7 @@ def test_section_only_in_the_old_questionnaire_comes_last():
     data["sections"] = [data["sections"][1]]
     # later.reason still applies: its show_if reads the stored answer about children.
     new_answers = {"later.reason": BASE["later.reason"], "basics.children": False}
-    diff = compare(new_def=Definition.from_dict(data), new_answers=new_answers, old_answers=BASE)
+    diff = compare(new_def=definition_from_dict(data), new_answers=new_answers, old_answers=BASE)
     assert [(s.key, s.status) for s in diff.sections] == [("later", Status.UNCHANGED), ("basics", Status.REMOVED)]
     assert section(diff, "basics").summary == "3 answers removed"
 

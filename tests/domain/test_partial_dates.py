@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from dpia.domain.partial_dates import PartialDateError, parse_partial_date
+from dpia.core.partial_dates import PartialDateError, parse_partial_date
 
 
 @pytest.mark.parametrize(("text", "canonical", "last_day"), [

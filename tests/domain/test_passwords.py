@@ -1,6 +1,6 @@
 import pytest
 
-from dpia.domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
+from dpia.accounts.rules import MAX_LENGTH, MIN_LENGTH, password_problems
 
 
 @pytest.mark.parametrize("length", [MIN_LENGTH, 64, MAX_LENGTH])

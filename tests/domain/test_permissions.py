@@ -2,9 +2,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from dpia.domain.errors import PermissionDeniedError
-from dpia.domain.permissions import can_list_all_assessments, can_manage_users, can_view_assessment, require
-from dpia.domain.roles import Role
+from dpia.accounts.rules import Role
+from dpia.core.errors import PermissionDeniedError
+from dpia.permissions import can_list_all_assessments, can_manage_users, can_view_assessment, require
 
 
 @dataclass(frozen=True)

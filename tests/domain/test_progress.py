@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from dpia.domain.progress import SectionStatus, missing_cells, section_progress
-from dpia.domain.questionnaire import Definition
-from dpia.questionnaires.schema import parse
+from dpia.assessments.rules.progress import SectionStatus, missing_cells, section_progress
+from dpia.questionnaires.rules.reading import definition_from_dict
+from dpia.questionnaires.rules.schema import parse
 
-DEFINITION = Definition.from_dict(parse((Path(__file__).parents[1] / "fixtures" / "all-types.yaml").read_text()))
+DEFINITION = definition_from_dict(parse((Path(__file__).parents[1] / "fixtures" / "all-types.yaml").read_text()))
 BASICS = DEFINITION.section("basics")
 LATER = DEFINITION.section("later")
 

@@ -4,16 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from dpia.domain.partial_dates import parse_partial_date
-from dpia.domain.publication import (
-    Exemption,
-    IntentionRecord,
-    Scope,
-    current_plan,
-    is_overdue,
-    s22_finding,
-    withheld_notice,
-)
+from dpia.core.partial_dates import parse_partial_date
+from dpia.foi.rules import IntentionRecord, s22_finding
+from dpia.publication.rules import Exemption, Scope, current_plan, is_overdue, withheld_notice
 
 
 @pytest.mark.parametrize(("plan", "last_on_time", "first_overdue"), [

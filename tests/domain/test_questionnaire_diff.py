@@ -2,9 +2,10 @@
 
 import textwrap
 
-from dpia.domain.questionnaire import Definition
-from dpia.domain.questionnaire_diff import diff_definitions, section_summary
-from dpia.questionnaires.schema import parse
+from dpia.questionnaires.rules.definition import Definition
+from dpia.questionnaires.rules.diff import diff_definitions, section_summary
+from dpia.questionnaires.rules.reading import definition_from_dict
+from dpia.questionnaires.rules.schema import parse
 from tests.factories import RISK_MODEL_YAML
 
 HEADER = """\
@@ -48,7 +49,7 @@ BASE_SECTIONS = """\
 
 
 def definition(sections: str = BASE_SECTIONS, version: str = "1") -> Definition:
-    return Definition.from_dict(parse(HEADER.format(version=version) + textwrap.indent(sections, "  "), "t.yaml"))
+    return definition_from_dict(parse(HEADER.format(version=version) + textwrap.indent(sections, "  "), "t.yaml"))
 
 
 def edit(*replacements: tuple[str, str]) -> str:
@@ -193,7 +194,7 @@ def test_a_question_moved_to_another_section_is_a_change_not_a_removal():
 def test_risk_model_change_is_reported():
     old = definition()
     new_text = HEADER.format(version="2").replace("high_levels: [high]", "high_levels: [medium, high]")
-    new = Definition.from_dict(parse(new_text + textwrap.indent(BASE_SECTIONS, "  "), "t.yaml"))
+    new = definition_from_dict(parse(new_text + textwrap.indent(BASE_SECTIONS, "  "), "t.yaml"))
     diff = diff_definitions(old, new)
     assert [c.attribute for c in diff.details] == ["version", "risk_model"]
     assert "high: high)" in diff.details[1].old and "high: medium, high)" in diff.details[1].new

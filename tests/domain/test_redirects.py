@@ -1,6 +1,6 @@
 import pytest
 
-from dpia.domain.redirects import safe_next_path
+from dpia.accounts.rules import safe_next_path
 
 # The tricky forms from security.md I4, plus a few of our own.
 HOSTILE = [

@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 import yaml
 
-from dpia.domain.questionnaire import Definition, Level, RiskModel
-from dpia.domain.risk import (
+from dpia.assessments.rules.risk import (
     HeatMap,
     RatedRisk,
     first_line,
     heat_map,
     rate,
-    rated_risks,
     residual_level,
     residual_summary,
 )
+from dpia.questionnaires.rules.definition import Level, RiskModel
+from dpia.questionnaires.rules.reading import definition_from_dict
+from dpia.questionnaires.services import BUILTIN_DIR
 
-UK_DPIA = Path(__file__).resolve().parents[2] / "dpia" / "questionnaires" / "uk-dpia.yaml"
+UK_DPIA = BUILTIN_DIR / "uk-dpia.yaml"
 
 
 @pytest.fixture(scope="module")
 def ico() -> RiskModel:
     """The model shipped in the UK DPIA questionnaire, read from the file users get."""
-    model = Definition.from_dict(yaml.safe_load(UK_DPIA.read_text(encoding="utf-8"))).risk_model
+    model = definition_from_dict(yaml.safe_load(UK_DPIA.read_text(encoding="utf-8"))).risk_model
     assert model is not None
     return model
 
@@ -307,31 +305,6 @@ def test_without_high_levels_the_top_level_counts_as_high() -> None:
 
     assert residual_summary(model, [risk("R1", before=("maximum", "maximum"))]).needs_prior_consultation
     assert not residual_summary(model, [risk("R1", before=("maximum", "limited"))]).needs_prior_consultation
-
-
-# --- from stored rows -----------------------------------------------------------------------------
-
-@dataclass
-class FakeRow:
-    position: int
-    description: str
-    likelihood: str | None = None
-    severity: str | None = None
-    residual_likelihood: str | None = None
-    residual_severity: str | None = None
-
-
-def test_rated_risks_numbers_rows_in_table_order_and_uses_first_line() -> None:
-    rows = [
-        FakeRow(2, "Second\n\nmore detail", "remote", "minimal"),
-        FakeRow(1, "\n  First   risk  \nmore", "probable", "severe", "", ""),
-    ]
-
-    risks = rated_risks(rows)
-
-    assert [(r.ref, r.title) for r in risks] == [("R1", "First risk"), ("R2", "Second")]
-    assert (risks[0].residual_likelihood, risks[0].residual_severity) == (None, None)
-    assert (risks[1].likelihood, risks[1].severity) == ("remote", "minimal")
 
 
 def test_first_line_shortens_long_text() -> None:

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
-from dpia.domain.states import RevisionState
-from dpia.models import Answer, Revision
+from dpia.assessments.models import Answer, Revision
+from dpia.review.rules.states import RevisionState
 from tests import factories
 
 
@@ -79,7 +79,7 @@ def test_invalid_state_is_refused_by_the_database(db):
 
 
 def test_roles_and_teams(db):
-    from dpia.domain.roles import Role
+    from dpia.accounts.rules import Role
 
     team = factories.create_team("Records")
     user = factories.create_user(Role.DPO, Role.REVIEWER, teams=(team,))

@@ -6,16 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from dpia.domain.questionnaire import Definition, Question, QuestionnaireKind, QuestionType, RowKind, combine
-from dpia.questionnaires.schema import parse
-from dpia.services import demo
+from dpia.assessments.rules.risk import rate
+from dpia.demo import services as demo
+from dpia.questionnaires.rules.definition import Definition, Question, QuestionnaireKind, QuestionType, RowKind, combine
+from dpia.questionnaires.rules.reading import definition_from_dict
+from dpia.questionnaires.rules.schema import parse
+from dpia.questionnaires.services import BUILTIN_DIR
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "dpia" / "questionnaires"
 BUILTIN_FILES = sorted(BUILTIN_DIR.glob("*.yaml"))
 
 
 def load(path: Path) -> Definition:
-    return Definition.from_dict(parse(path.read_text(encoding="utf-8"), str(path)))
+    return definition_from_dict(parse(path.read_text(encoding="utf-8"), str(path)))
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +53,7 @@ def test_the_expected_files_are_built_in():
 @pytest.mark.parametrize("path", BUILTIN_FILES, ids=lambda p: p.name)
 def test_each_built_in_file_passes_the_validator_and_loads(path: Path):
     data = parse(path.read_text(encoding="utf-8"), str(path))
-    definition = Definition.from_dict(data)
+    definition = definition_from_dict(data)
     assert definition.key == data["key"]
     assert definition.sections and definition.questions
 
@@ -59,7 +61,7 @@ def test_each_built_in_file_passes_the_validator_and_loads(path: Path):
 def test_core_and_add_on_metadata(core: Definition, lfr: Definition):
     assert core.kind is QuestionnaireKind.CORE and core.version == "2.0"
     assert core.risk_model is not None and core.risk_model.key == "ico-3x3"
-    assert core.risk_model.overall("possible", "significant") == "medium"
+    assert rate(core.risk_model, "possible", "significant") == "medium"
     assert [s.key for s in core.sections] == ["screening", "need", "processing", "consultation", "necessity",
                                               "risks", "measures", "outcomes", "review"]
     assert lfr.kind is QuestionnaireKind.ADD_ON and lfr.version == "1.0" and lfr.risk_model is None

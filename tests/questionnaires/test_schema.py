@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dpia.questionnaires.schema import DefinitionError, check_text, parse
+from dpia.questionnaires.rules.schema import DefinitionError, check_text, parse
 
 VALID = (Path(__file__).parents[1] / "fixtures" / "all-types.yaml").read_text()
 

@@ -16,11 +16,13 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from dpia.domain.questionnaire import Level, RiskModel
-from dpia.domain.risk import HeatMap, RatedRisk, heat_map
-from dpia.rendering import pdf as pdf_module
-from dpia.rendering.document import Cell, Document, Item, Row, Section, SignOffLine, Table, Withheld
-from dpia.rendering.pdf import build_pdf, markdown_blocks
+from dpia.assessments.rules.risk import HeatMap, RatedRisk, heat_map
+from dpia.documents.model import Cell, Document, Item, Row, Section, SignOffLine, Table, Withheld
+from dpia.documents.pdf import heatmap as heatmap_module
+from dpia.documents.pdf import markup as markup_module
+from dpia.documents.pdf.builder import build_pdf
+from dpia.documents.pdf.markup import markdown_blocks
+from dpia.questionnaires.rules.definition import Level, RiskModel
 from tests.factories import ICO_RISK_MODEL, levels
 
 CANARY = "CANARY-7f3a9e-never-in-any-field"
@@ -90,7 +92,7 @@ def make_document(**overrides: Any) -> Document:
         "written_on": "1 May 2025",
         "approved_on": "8 May 2025",
         "published_on": "9 May 2025",
-        "content_hash": "3f" * 32,  # a sha256 hex digest, as dpia.domain.hashing makes
+        "content_hash": "3f" * 32,  # a sha256 hex digest, as dpia.core.hashing makes
         "public": True,
         "scope": "Full assessment",
         "notes": ("Names of officials are left out of the published copy.",),
@@ -292,7 +294,7 @@ def test_risk_matrices_show_levels_refs_and_axes(full_texts: list[str]) -> None:
 
 
 def test_risk_matrix_is_coloured_by_level() -> None:
-    drawing = pdf_module.heat_map_drawing(make_heat_maps()[0])
+    drawing = heatmap_module.heat_map_drawing(make_heat_maps()[0])
     fills = {(shape.fillColor.hexval(), shape.x, shape.y) for shape in drawing.contents
              if shape.__class__.__name__ == "Rect"}
     assert len(fills) == 9
@@ -307,7 +309,7 @@ def test_custom_levels_are_coloured_by_rank() -> None:
                               "limited": ("acceptable", "monitor", "reduce", "reduce"),
                               "important": ("monitor", "reduce", "unacceptable", "unacceptable"),
                               "maximum": ("reduce", "reduce", "unacceptable", "unacceptable")})
-    drawing = pdf_module.heat_map_drawing(heat_map(model, (), after_measures=False))
+    drawing = heatmap_module.heat_map_drawing(heat_map(model, (), after_measures=False))
     fills = {shape.fillColor.hexval() for shape in drawing.contents if shape.__class__.__name__ == "Rect"}
     assert fills == {"0x00703c", "0xffdd00", "0xf47738", "0xd4351c"}
     data = build_pdf(make_document(heat_maps=(heat_map(model, (), after_measures=False),
@@ -352,13 +354,13 @@ def test_same_document_gives_the_same_bytes(full_pdf: bytes) -> None:
 
 def test_each_distinct_markdown_answer_is_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = pdf_module.render_markdown
+    real = markup_module.render_markdown
 
     def counting(source: str | None) -> Any:
         calls.append(source or "")
         return real(source)
 
-    monkeypatch.setattr(pdf_module, "render_markdown", counting)
+    monkeypatch.setattr(markup_module, "render_markdown", counting)
     items = tuple(Item(f"q{n}", f"Question {n}", markdown=MARKDOWN if n % 2 else "Other **answer**")
                   for n in range(10))
     build_pdf(make_document(sections=(Section("s", "Repeated answers", items),)))

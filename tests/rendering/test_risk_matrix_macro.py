@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 import pytest
 from flask import Flask
 
-from dpia.domain.questionnaire import Level, RiskModel
-from dpia.domain.risk import HeatMap, RatedRisk, heat_map
+from dpia.assessments.rules.risk import HeatMap, RatedRisk, heat_map
+from dpia.questionnaires.rules.definition import Level, RiskModel
 from tests.factories import ICO_RISK_MODEL, levels
 
 SVG = "{http://www.w3.org/2000/svg}"

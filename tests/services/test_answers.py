@@ -3,10 +3,13 @@
 import pytest
 from sqlalchemy import select
 
-from dpia.domain.errors import PermissionDeniedError
-from dpia.domain.states import RevisionState
-from dpia.models import Answer, AuditEvent, Risk
-from dpia.services import answers as service
+from dpia.assessments.models import Answer, Risk
+from dpia.assessments.services.answers import SectionConflict, save_section
+from dpia.assessments.services.content import load_content
+from dpia.assessments.services.rows import RowConflict, add_row, remove_row, update_row
+from dpia.core.audit.models import AuditEvent
+from dpia.core.errors import PermissionDeniedError
+from dpia.review.rules.states import RevisionState
 from tests import factories
 
 NOW = factories.NOW
@@ -31,7 +34,7 @@ BASICS = {"basics.aims": "Find wanted people", "basics.name": "LFR trial", "basi
 
 def test_save_stores_typed_values_and_audits(db, setup):
     author, revision = setup
-    outcome = service.save_section(actor=author, now=NOW, revision=revision, section_key="basics", raw=BASICS,
+    outcome = save_section(actor=author, now=NOW, content=load_content(revision), section_key="basics", raw=BASICS,
                                    expected_lock=0)
     assert outcome.ok
     values = stored(db, revision)
@@ -46,7 +49,7 @@ def test_save_stores_typed_values_and_audits(db, setup):
 
 def test_invalid_input_saves_nothing(db, setup):
     author, revision = setup
-    outcome = service.save_section(actor=author, now=NOW, revision=revision, section_key="basics",
+    outcome = save_section(actor=author, now=NOW, content=load_content(revision), section_key="basics",
                                    raw={**BASICS, "basics.people": "lots"}, expected_lock=0)
     assert outcome.errors == {"basics.people": "People affected must be a number, like 104"}
     assert outcome.values["basics.aims"] == "Find wanted people"  # the rest is kept to show again
@@ -56,18 +59,19 @@ def test_invalid_input_saves_nothing(db, setup):
 def test_hidden_questions_are_not_validated(db, setup):
     author, revision = setup
     raw = {**BASICS, "basics.children": "no", "basics.children_safeguards": "x" * 30_000}
-    assert service.save_section(actor=author, now=NOW, revision=revision, section_key="basics", raw=raw,
+    assert save_section(actor=author, now=NOW, content=load_content(revision), section_key="basics", raw=raw,
                                 expected_lock=0).ok
     raw["basics.children"] = "yes"
-    outcome = service.save_section(actor=author, now=NOW, revision=revision, section_key="basics", raw=raw,
+    outcome = save_section(actor=author, now=NOW, content=load_content(revision), section_key="basics", raw=raw,
                                    expected_lock=1)
     assert "basics.children_safeguards" in outcome.errors
 
 
 def test_clearing_an_answer_deletes_it(db, setup):
     author, revision = setup
-    service.save_section(actor=author, now=NOW, revision=revision, section_key="basics", raw=BASICS, expected_lock=0)
-    service.save_section(actor=author, now=NOW, revision=revision, section_key="basics",
+    save_section(actor=author, now=NOW,
+                 content=load_content(revision), section_key="basics", raw=BASICS, expected_lock=0)
+    save_section(actor=author, now=NOW, content=load_content(revision), section_key="basics",
                          raw={**BASICS, "basics.name": ""}, expected_lock=1)
     assert "basics.name" not in stored(db, revision)
 
@@ -75,10 +79,10 @@ def test_clearing_an_answer_deletes_it(db, setup):
 def test_second_save_from_a_stale_form_is_a_conflict_with_their_values(db, setup):
     author, revision = setup
     colleague = factories.create_user(teams=(revision.assessment.team,))
-    service.save_section(actor=colleague, now=NOW, revision=revision, section_key="basics",
+    save_section(actor=colleague, now=NOW, content=load_content(revision), section_key="basics",
                          raw={**BASICS, "basics.aims": "Their aims"}, expected_lock=0)
-    with pytest.raises(service.SectionConflict) as conflict:
-        service.save_section(actor=author, now=NOW, revision=revision, section_key="basics",
+    with pytest.raises(SectionConflict) as conflict:
+        save_section(actor=author, now=NOW, content=load_content(revision), section_key="basics",
                              raw={**BASICS, "basics.aims": "My aims"}, expected_lock=0)
     assert conflict.value.theirs["basics.aims"] == "Their aims"
     assert conflict.value.by == colleague
@@ -89,11 +93,11 @@ def test_only_the_team_edits_and_only_drafts(db, setup):
     author, revision = setup
     outsider = factories.create_user()
     with pytest.raises(PermissionDeniedError):
-        service.save_section(actor=outsider, now=NOW, revision=revision, section_key="basics", raw=BASICS,
+        save_section(actor=outsider, now=NOW, content=load_content(revision), section_key="basics", raw=BASICS,
                              expected_lock=0)
     revision.state = RevisionState.APPROVED
     with pytest.raises(PermissionDeniedError):
-        service.save_section(actor=author, now=NOW, revision=revision, section_key="basics", raw=BASICS,
+        save_section(actor=author, now=NOW, content=load_content(revision), section_key="basics", raw=BASICS,
                              expected_lock=0)
 
 
@@ -103,58 +107,60 @@ RETENTION = {"data_category": "Alert images", "period_days": "30", "trigger": "o
 
 def test_rows_add_update_remove(db, setup):
     author, revision = setup
-    first = service.add_row(actor=author, now=NOW, revision=revision, question_key="later.retention", raw=RETENTION)
-    second = service.add_row(actor=author, now=NOW, revision=revision, question_key="later.retention",
+    first = add_row(actor=author, now=NOW,
+                    content=load_content(revision), question_key="later.retention", raw=RETENTION)
+    second = add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention",
                              raw={**RETENTION, "data_category": "Non-matches", "period_days": "0",
                                   "trigger": "on_capture"})
-    content = service.load_content(revision)
+    content = load_content(revision)
     rows = content.rows["later.retention"]
     assert [r.cells["period_days"] for r in rows] == [30, 0]
-    service.update_row(actor=author, now=NOW, revision=revision, question_key="later.retention", uid=first.uid,
+    update_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention", uid=first.uid,
                        raw={**RETENTION, "period_days": "31"}, expected_lock=rows[0].lock_version)
-    service.remove_row(actor=author, now=NOW, revision=revision, question_key="later.retention", uid=first.uid,
+    remove_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention", uid=first.uid,
                        expected_lock=rows[0].lock_version + 1)
-    rows = service.load_content(revision).rows["later.retention"]
+    rows = load_content(revision).rows["later.retention"]
     assert [(r.uid, r.ref, r.position) for r in rows] == [(second.uid, "1", 1)]
 
 
 def test_row_errors_name_the_column(db, setup):
     author, revision = setup
-    outcome = service.add_row(actor=author, now=NOW, revision=revision, question_key="later.retention",
+    outcome = add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention",
                               raw={**RETENTION, "period_days": "-3", "trigger": "whenever"})
     assert set(outcome.errors) == {"period_days", "trigger"}
-    assert service.load_content(revision).rows["later.retention"] == []
+    assert load_content(revision).rows["later.retention"] == []
 
 
 def test_stale_row_edit_is_a_conflict(db, setup):
     author, revision = setup
-    added = service.add_row(actor=author, now=NOW, revision=revision, question_key="later.retention", raw=RETENTION)
-    service.update_row(actor=author, now=NOW, revision=revision, question_key="later.retention", uid=added.uid,
+    added = add_row(actor=author, now=NOW,
+                    content=load_content(revision), question_key="later.retention", raw=RETENTION)
+    update_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention", uid=added.uid,
                        raw={**RETENTION, "period_days": "14"}, expected_lock=1)
-    with pytest.raises(service.RowConflict) as conflict:
-        service.update_row(actor=author, now=NOW, revision=revision, question_key="later.retention", uid=added.uid,
+    with pytest.raises(RowConflict) as conflict:
+        update_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention", uid=added.uid,
                            raw={**RETENTION, "period_days": "60"}, expected_lock=1)
     assert conflict.value.theirs["period_days"] == 14
 
 
 def test_risk_ratings_use_the_matrix_and_measures_cite_risks(db, setup):
     author, revision = setup
-    added = service.add_row(actor=author, now=NOW, revision=revision, question_key="later.risks",
+    added = add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.risks",
                             raw={"description": "Incorrect alert", "likelihood": "possible", "severity": "severe",
                                  "residual_likelihood": "remote", "residual_severity": "significant"})
     risk = db.session.scalar(select(Risk).where(Risk.row_uid == added.uid))
     assert (risk.overall, risk.residual, risk.risk_model_key) == ("high", "low", "ico-3x3")
-    refused = service.add_row(actor=author, now=NOW, revision=revision, question_key="later.risks",
+    refused = add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.risks",
                               raw={"description": "x", "likelihood": "certain", "severity": "severe"})
     assert "likelihood" in refused.errors
-    measure = service.add_row(actor=author, now=NOW, revision=revision, question_key="later.measures",
+    measure = add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.measures",
                               raw={"risk_uid": added.uid, "description": "Officer checks alerts",
                                    "effect": "reduced", "approved": "yes"})
     assert measure.ok
-    bad = service.add_row(actor=author, now=NOW, revision=revision, question_key="later.measures",
+    bad = add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.measures",
                           raw={"risk_uid": "not-a-risk", "description": "x", "effect": "reduced"})
     assert "risk_uid" in bad.errors
-    content = service.load_content(revision)
+    content = load_content(revision)
     assert content.risk_options()[0].label == "R1: Incorrect alert"
     before, after = content.heat_maps()
     assert [c.refs for c in before.cells if c.refs] == [("R1",)]
@@ -163,7 +169,7 @@ def test_risk_ratings_use_the_matrix_and_measures_cite_risks(db, setup):
 
 def test_prefilled_rows_and_ratios(db, setup):
     _, revision = setup
-    rows = service.load_content(revision).rows["later.deployments"]
+    rows = load_content(revision).rows["later.deployments"]
     assert len(rows) == 1
     assert rows[0].cells == {"date": "2017-06-01", "alerts": 104, "confirmed": 2}
 
@@ -172,11 +178,12 @@ def test_loading_content_issues_a_fixed_number_of_queries(db, setup, count_queri
     author, revision = setup
     db.session.expire_all()
     with count_queries() as few:
-        service.load_content(revision)
+        load_content(revision)
     for _ in range(15):
-        service.add_row(actor=author, now=NOW, revision=revision, question_key="later.retention", raw=RETENTION)
-    service.save_section(actor=author, now=NOW, revision=revision, section_key="basics", raw=BASICS, expected_lock=0)
+        add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention", raw=RETENTION)
+    save_section(actor=author, now=NOW,
+                 content=load_content(revision), section_key="basics", raw=BASICS, expected_lock=0)
     db.session.expire_all()
     with count_queries() as many:
-        service.load_content(revision)
+        load_content(revision)
     assert many.count == few.count

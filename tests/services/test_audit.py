@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from dpia.models import AuditEvent
-from dpia.services.audit import GENESIS_HASH, entry_hash, record_event
+from dpia.core.audit.models import AuditEvent
+from dpia.core.audit.services import GENESIS_HASH, entry_hash, record_event
 from tests import factories
 
 

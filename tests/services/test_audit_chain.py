@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import JSON, String, bindparam, event, exc, func, select, text
 from sqlalchemy.orm import Session
 
-from dpia import extensions
-from dpia.domain.roles import Role
-from dpia.models import AuditEvent, User
-from dpia.services.audit import GENESIS_HASH, _record_fields, entry_hash, record_event, verify_chain
-from dpia.services.users import create_user
+from dpia.accounts.models import User
+from dpia.accounts.rules import Role
+from dpia.accounts.services import create_user
+from dpia.core import extensions
+from dpia.core.audit.models import AuditEvent
+from dpia.core.audit.services import GENESIS_HASH, _record_fields, entry_hash, record_event, verify_chain
 from tests import factories
 
 EDITED = "entry_hash does not match its content (row edited)"

@@ -6,23 +6,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from dpia.domain.errors import PermissionDeniedError, ValidationError
-from dpia.domain.questionnaire import RowKind
-from dpia.domain.roles import Role
-from dpia.domain.states import RevisionState
-from dpia.models import (
-    AccessRule,
-    Answer,
-    AuditEvent,
-    Measure,
-    QuestionnaireVersion,
-    RetentionRule,
-    RevisionAddOn,
-    Risk,
-    TableRow,
-)
-from dpia.questionnaires.schema import DefinitionError, check_text
-from dpia.services.versioning import DropReason, plan_upgrade, upgrade_revision, upload_version
+from dpia.accounts.rules import Role
+from dpia.assessments.models import AccessRule, Answer, Measure, RetentionRule, RevisionAddOn, Risk, TableRow
+from dpia.assessments.services.upgrade import DropReason, plan_upgrade, upgrade_revision
+from dpia.core.audit.models import AuditEvent
+from dpia.core.errors import PermissionDeniedError, ValidationError
+from dpia.questionnaires.models import QuestionnaireVersion
+from dpia.questionnaires.rules.definition import RowKind
+from dpia.questionnaires.rules.schema import DefinitionError, check_text
+from dpia.questionnaires.services import upload_version
+from dpia.review.rules.states import RevisionState
 from tests import factories
 from tests.factories import RISK_MODEL_YAML
 

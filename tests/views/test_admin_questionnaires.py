@@ -7,11 +7,11 @@ import yaml
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from dpia.domain.roles import Role
-from dpia.models import AuditEvent, Questionnaire, QuestionnaireVersion
-from dpia.questionnaires.schema import check_text
-from dpia.services.questionnaires import BUILTIN_DIR, latest_version, load_builtin_questionnaires
-from dpia.services.versioning import upload_version
+from dpia.accounts.rules import Role
+from dpia.core.audit.models import AuditEvent
+from dpia.questionnaires.models import Questionnaire, QuestionnaireVersion
+from dpia.questionnaires.rules.schema import check_text
+from dpia.questionnaires.services import BUILTIN_DIR, latest_version, load_builtin_questionnaires, upload_version
 from tests import factories
 from tests.conftest import csrf_token
 from tests.factories import RISK_MODEL_YAML

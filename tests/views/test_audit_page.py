@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from dpia.domain.roles import Role
-from dpia.services.audit import record_event
+from dpia.accounts.rules import Role
+from dpia.core.audit.services import record_event
 from tests import factories
 
 

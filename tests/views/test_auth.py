@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from dpia.domain.roles import Role
-from dpia.models import AuditEvent, LoginAttempt, UserSession
+from dpia.accounts.models import LoginAttempt, UserSession
+from dpia.accounts.rules import Role
+from dpia.core.audit.models import AuditEvent
 from tests import factories
 from tests.conftest import csrf_token, make_app
 
@@ -180,7 +181,7 @@ class TestThrottle:
         """Two app instances on one database stand in for two gunicorn workers."""
         from flask_migrate import upgrade
 
-        from dpia.extensions import db as ext_db
+        from dpia.core.extensions import db as ext_db
 
         url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
         worker_a, worker_b = make_app(url), make_app(url)
@@ -231,18 +232,18 @@ def test_next_path_is_followed(client, db):
 
 def test_unknown_account_still_pays_for_a_hash_verification(client, db, monkeypatch):
     """Unknown accounts cost the same argon2id work as wrong passwords, so timing reveals nothing."""
-    from dpia.services import users
+    from dpia.accounts import services
 
     calls = []
-    monkeypatch.setattr(users, "burn_verification_time", lambda password: calls.append(password))
+    monkeypatch.setattr(services, "burn_verification_time", lambda password: calls.append(password))
     sign_in(client, "nobody@example.test", "some long wrong password")
     assert calls == ["some long wrong password"]
 
 
 def test_over_long_password_is_refused_before_hashing(client, db, monkeypatch):
-    from dpia.services import users
+    from dpia.accounts import services
 
-    monkeypatch.setattr(users, "verify_password", lambda *a: pytest.fail("hashed an over-long password"))
+    monkeypatch.setattr(services, "verify_password", lambda *a: pytest.fail("hashed an over-long password"))
     user = factories.create_user()
     response = sign_in(client, user.email, "x" * 100_000)
     assert response.status_code == 200

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from dpia.domain.clock import utcnow
-from dpia.services.demo import load_demo
+from dpia.core.clock import utcnow
+from dpia.demo.services import load_demo
 from tests.conftest import csrf_token
 
 HOSTILE = ["0", "-1", "99999999999999999999", "x" * 300, "%00", "..%2f..%2fetc%2fpasswd", "<script>", "DPIA-2017-004"]

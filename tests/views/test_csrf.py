@@ -2,8 +2,9 @@
 
 from sqlalchemy import func, select
 
-from dpia.domain.roles import Role
-from dpia.models import AuditEvent, LoginAttempt, UserSession
+from dpia.accounts.models import LoginAttempt, UserSession
+from dpia.accounts.rules import Role
+from dpia.core.audit.models import AuditEvent
 from tests import factories
 from tests.conftest import example_path
 

@@ -1,6 +1,6 @@
 """The dashboard lists exactly the assessments a user may see, in a bounded number of queries."""
 
-from dpia.domain.roles import Role
+from dpia.accounts.rules import Role
 from tests import factories
 
 
@@ -54,7 +54,7 @@ def test_dashboard_statement_count_does_not_grow_with_assessments(client, db, lo
 def test_dpo_sees_queues_and_reviews_due(client, db, login_as):
     from datetime import date, timedelta
 
-    from dpia.domain.states import RevisionState
+    from dpia.review.rules.states import RevisionState
 
     waiting = factories.create_assessment(title="Waiting project", state=RevisionState.SUBMITTED)
     waiting.revisions[0].submitted_at = factories.NOW
@@ -75,7 +75,7 @@ def test_dpo_sees_queues_and_reviews_due(client, db, login_as):
 
 
 def test_author_sees_unresolved_comments(client, db, login_as):
-    from dpia.models import Comment
+    from dpia.review.models import Comment
 
     team = factories.create_team()
     author = factories.create_user(teams=(team,))

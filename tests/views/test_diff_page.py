@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from dpia.domain.roles import Role
-from dpia.models import Answer, Assessment, Revision, User
-from dpia.services.answers import insert_rows
-from dpia.services.demo import DEMO_PASSWORD, DEMO_REFERENCE, load_demo
-from dpia.services.questionnaires import revision_definition
-from dpia.services.revision_diff import diff_between
+from dpia.accounts.models import User
+from dpia.accounts.rules import Role
+from dpia.assessments.models import Answer, Assessment, Revision
+from dpia.assessments.services.content import load_content, revision_definition
+from dpia.assessments.services.diff import diff_between
+from dpia.assessments.services.rows import insert_rows
+from dpia.demo.services import DEMO_PASSWORD, DEMO_REFERENCE, load_demo
 from tests import factories
 
 PATH = f"/assessments/{DEMO_REFERENCE}/diff"
@@ -69,7 +70,7 @@ def test_demo_diff_marks_the_scope_text_change(signed_in):
 
 
 def test_demo_diff_summaries(db, demo):
-    diff = diff_between(revision(db, 1), revision(db, 2))
+    diff = diff_between(load_content(revision(db, 1)), load_content(revision(db, 2)))
     summaries = {section.key: section.summary for section in diff.sections}
     assert summaries["lfr-data"] == "Retention rules: 1 added"
     assert summaries["processing"] == "1 answer changed"

@@ -5,10 +5,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from dpia.domain.roles import Role
-from dpia.domain.states import RevisionState
-from dpia.models import Answer, Revision
-from forms.questionnaire import field_name
+from dpia.accounts.rules import Role
+from dpia.assessments.models import Answer, Revision
+from dpia.assessments.services.content import load_content
+from dpia.review.rules.states import RevisionState
+from forms.assessments import field_name
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -211,7 +212,7 @@ def test_unknown_section_or_table_is_404(client, author, login_as):
 
 
 def test_section_page_statement_count_does_not_grow(client, author, login_as, db, count_queries):
-    from dpia.services import answers as service
+    from dpia.assessments.services import rows as service
 
     login_as(author)
     path = f"{BASE}/sections/later"
@@ -220,10 +221,10 @@ def test_section_page_statement_count_does_not_grow(client, author, login_as, db
         assert client.get(path).status_code == 200
     rev = db.session.scalar(select(Revision).where(Revision.assessment.has(reference="DPIA-2026-100")))
     for index in range(12):
-        service.add_row(actor=author, now=factories.NOW, revision=rev, question_key="later.retention",
+        service.add_row(actor=author, now=factories.NOW, content=load_content(rev), question_key="later.retention",
                         raw={"data_category": f"Data {index}", "period_days": str(index), "trigger": "on_alert",
                              "justification": "Because", "deletion_method": "manual"})
-        service.add_row(actor=author, now=factories.NOW, revision=rev, question_key="later.risks",
+        service.add_row(actor=author, now=factories.NOW, content=load_content(rev), question_key="later.risks",
                         raw={"description": f"Risk {index}", "likelihood": "remote", "severity": "severe"})
     db.session.commit()
     with count_queries() as many:
@@ -242,9 +243,9 @@ def definition_with(questions: int, key: str) -> str:
 
 
 def test_section_statement_count_does_not_grow_with_questions(client, db, login_as, count_queries):
-    from dpia.models import Answer
-    from dpia.questionnaires.schema import parse
-    from dpia.services.questionnaires import load_definition
+    from dpia.assessments.models import Answer
+    from dpia.questionnaires.rules.schema import parse
+    from dpia.questionnaires.services import load_definition
 
     team = factories.create_team()
     author = factories.create_user(teams=(team,))

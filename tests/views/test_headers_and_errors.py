@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from dpia.domain.roles import Role
+from dpia.accounts.rules import Role
 from tests import factories
 from tests.conftest import make_app
 
@@ -72,7 +72,7 @@ def failing_app(database_url, monkeypatch):
     def database_down():
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    from dpia.views import security
+    from dpia.core import security
 
     monkeypatch.setattr(security, "PUBLIC_ENDPOINTS", security.PUBLIC_ENDPOINTS | {"explode", "database_down"})
     return app

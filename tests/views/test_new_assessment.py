@@ -4,9 +4,9 @@ from datetime import UTC
 
 from sqlalchemy import select
 
-from dpia.domain.roles import Role
-from dpia.models import Assessment, RetentionRule
-from dpia.services.questionnaires import load_builtin_questionnaires
+from dpia.accounts.rules import Role
+from dpia.assessments.models import Assessment, RetentionRule
+from dpia.questionnaires.services import load_builtin_questionnaires
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -50,7 +50,7 @@ def test_someone_without_a_team_cannot_start_one(client, db, login_as):
 def test_references_count_up_within_the_year(db):
     from datetime import datetime
 
-    from dpia.services.assessments import next_reference
+    from dpia.assessments.services.assessments import next_reference
 
     factories.create_assessment(reference="DPIA-2031-009")
     assert next_reference(datetime(2031, 1, 1, tzinfo=UTC)) == "DPIA-2031-010"

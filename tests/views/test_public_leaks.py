@@ -20,12 +20,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dpia.domain.publication import Exemption, TargetType
-from dpia.domain.roles import Role
-from dpia.domain.signoff import SignOffKind
-from dpia.domain.states import Action, RevisionState
-from dpia.models import Revision
-from dpia.services import publication, review
+from dpia.accounts.rules import Role
+from dpia.assessments.models import Revision
+from dpia.assessments.services.content import load_content
+from dpia.foi.services import record_foi_request
+from dpia.publication.rules import Exemption, TargetType
+from dpia.publication.services.decisions import record_slippage
+from dpia.publication.services.scheduling import document_for
+from dpia.review.rules.sign_off import SignOffKind
+from dpia.review.rules.states import Action, RevisionState
+from dpia.review.services.comments import add_comment
+from dpia.review.services.sign_off import record_sign_off
+from dpia.review.services.workflow import transition
 from tests import factories
 from tests.views.test_public_register import (
     CLOCK,
@@ -46,7 +52,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dpia.domain.clock.utcnow", lambda: CLOCK)
+    monkeypatch.setattr("dpia.core.clock.utcnow", lambda: CLOCK)
 
 
 def retention_row(text: str) -> dict[str, str]:
@@ -79,9 +85,9 @@ class Builder(Publisher):
         self.advisor = factories.create_user(Role.REVIEWER, name=f"Sam {CANARY}")
 
     def comment(self, revision: Revision) -> None:
-        top = review.add_comment(actor=self.reviewer, now=NOW, revision=revision, body=f"Reviewer asks {CANARY}",
+        top = add_comment(actor=self.reviewer, now=NOW, content=load_content(revision), body=f"Reviewer asks {CANARY}",
                                  question_key="basics.aims")
-        review.add_comment(actor=self.author(revision.assessment.team), now=NOW, revision=revision,
+        add_comment(actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision),
                            body=f"Author replies {CANARY}", parent=top)
 
     def sign(self, revision: Revision, *, notes: str | None = None, advice: str = "Go ahead") -> None:
@@ -96,7 +102,7 @@ class Builder(Publisher):
             (self.dpo, SignOffKind.KEPT_UNDER_REVIEW, {"next_review_date": "2027-04-30"}),
         )
         for who, kind, raw in rows:
-            outcome = review.record_sign_off(actor=who, now=NOW, revision=revision, kind=kind,
+            outcome = record_sign_off(actor=who, now=NOW, content=load_content(revision), kind=kind,
                                              position="Head of Information", notes=notes, raw=raw)
             assert outcome.errors == {}, (kind, outcome.errors)
 
@@ -104,20 +110,20 @@ class Builder(Publisher):
         """Through review the long way: comments, changes requested, resubmission, full sign-off."""
         self.comment(revision)
         self.submit(revision)
-        review.transition(actor=self.reviewer, now=NOW, revision=revision, action=Action.REQUEST_CHANGES,
+        transition(actor=self.reviewer, now=NOW, content=load_content(revision), action=Action.REQUEST_CHANGES,
                           note=f"Please change {CANARY}")
         self.submit(revision)
         self.send_for_sign_off(revision)
         self.comment(revision)
         self.sign(revision)
-        review.transition(actor=self.dpo, now=NOW, revision=revision, action=Action.APPROVE)
+        transition(actor=self.dpo, now=NOW, content=load_content(revision), action=Action.APPROVE)
 
     def decide_internally(self, revision: Revision, *, planned: str = "2018-Q2"):  # noqa: ANN201
         """A decision whose internal fields (who decided, slippage reasons, FOI requests) hold the canary."""
         decision = self.decide(revision, planned="2018-Q1", decided_by=f"Chief Officer {CANARY}")
-        publication.record_slippage(actor=self.dpo, now=NOW, decision=decision, reason=f"Slipped {CANARY}",
+        record_slippage(actor=self.dpo, now=NOW, decision=decision, reason=f"Slipped {CANARY}",
                                     new_planned=planned)
-        publication.record_foi_request(actor=self.dpo, now=NOW, assessment=revision.assessment,
+        record_foi_request(actor=self.dpo, now=NOW, assessment=revision.assessment,
                                        reference=f"FOI-{CANARY}", received_on=date(2018, 3, 15),
                                        summary=f"Request about {CANARY}")
         return decision
@@ -250,17 +256,11 @@ def test_the_canary_is_in_every_internal_record(world):
     """The crawl below proves something only if the canary really sits in each kind of internal field."""
     from sqlalchemy import func, select
 
-    from dpia.models import (
-        Assessment,
-        Comment,
-        Decision,
-        FoiRequest,
-        Publication,
-        PublicationDecision,
-        SignOff,
-        Slippage,
-        User,
-    )
+    from dpia.accounts.models import User
+    from dpia.assessments.models import Assessment
+    from dpia.foi.models import FoiRequest
+    from dpia.publication.models import Publication, PublicationDecision, Slippage
+    from dpia.review.models import Comment, Decision, SignOff
 
     session = db_session()
 
@@ -280,8 +280,8 @@ def test_the_canary_is_in_every_internal_record(world):
     stored = session.scalars(select(Publication.html).join(Assessment).where(Publication.withdrawn_at.is_not(None)
                                                                             | (Publication.publish_at > CLOCK)))
     assert sum(CANARY in html for html in stored) == 4
-    internal = publication.document_for(
-        session.scalar(select(Revision).join(Assessment).where(Assessment.reference == "DPIA-2026-101")),
+    internal = document_for(
+        load_content(session.scalar(select(Revision).join(Assessment).where(Assessment.reference == "DPIA-2026-101"))),
         organisation="Org", public=False)
     assert CANARY in " ".join(internal.text_parts())
 
@@ -454,11 +454,11 @@ def test_a_summary_only_publication_publishes_nothing_outside_the_summary(client
     """Scope "summary": only the summary answers are published. Tables outside the summary (here the
     retention rules) must not reach the page, the PDF, the JSON or the search index.
 
-    Fails at the time of writing: `dpia.rendering.document.build_document` replaces the sections
+    Fails at the time of writing: `dpia.documents.model.build_document` replaces the sections
     with the summary section but still fills `Document.retention`, `Document.access` and
     `Document.heat_maps` from every section, so the stored bundle carries the full tables.
     """
-    from dpia.domain.publication import Scope
+    from dpia.publication.rules import Scope
 
     builder = Publisher()
     revision = builder.draft(title="Summary only", reference="DPIA-2026-120", aims=f"Summary aims {CONTROL}")

@@ -17,13 +17,21 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from dpia.domain.publication import Exemption, Scope, TargetType
-from dpia.domain.roles import Role
-from dpia.domain.signoff import SignOffKind
-from dpia.domain.states import Action
-from dpia.models import Revision, SectionSave, Team, User
-from dpia.services import answers as answer_service
-from dpia.services import publication, review
+from dpia.accounts.models import Team, User
+from dpia.accounts.rules import Role
+from dpia.assessments.models import Revision, SectionSave
+from dpia.assessments.services.answers import save_section
+from dpia.assessments.services.content import load_content
+from dpia.assessments.services.rows import add_row
+from dpia.publication.rules import Exemption, Scope, TargetType
+from dpia.publication.services.decisions import record_decision
+from dpia.publication.services.redactions import set_redaction
+from dpia.publication.services.scheduling import schedule, withdraw
+from dpia.review.rules.sign_off import SignOffKind
+from dpia.review.rules.states import Action
+from dpia.review.services.revisions import DecisionInput, start_revision
+from dpia.review.services.sign_off import record_sign_off
+from dpia.review.services.workflow import transition
 from tests import factories
 
 NOW = factories.NOW  # what the services are told the time is while the data is built
@@ -35,11 +43,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 # -- building published data through the services ------------------------------------------------
 
 class Clock:
-    """The public clock: `dpia.domain.clock.utcnow`, moved by the test."""
+    """The public clock: `dpia.core.clock.utcnow`, moved by the test."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.now = CLOCK
-        monkeypatch.setattr("dpia.domain.clock.utcnow", lambda: self.now)
+        monkeypatch.setattr("dpia.core.clock.utcnow", lambda: self.now)
 
     def set(self, when: datetime) -> None:
         self.now = when
@@ -79,36 +87,36 @@ class Publisher:
 
     def answer(self, revision: Revision, *, aims: str, name: str = "Trial", **extra: str) -> None:
         lock = db_session().get(SectionSave, (revision.id, "basics"))
-        outcome = answer_service.save_section(
-            actor=self.author(revision.assessment.team), now=NOW, revision=revision, section_key="basics",
+        outcome = save_section(
+            actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision), section_key="basics",
             raw={"basics.aims": aims, "basics.name": name, "basics.children": "no", **extra},
             expected_lock=lock.lock_version if lock else 0)
         assert outcome.ok, outcome.errors
 
     def answer_later(self, revision: Revision, *, reason: str) -> None:
         lock = db_session().get(SectionSave, (revision.id, "later"))
-        outcome = answer_service.save_section(
-            actor=self.author(revision.assessment.team), now=NOW, revision=revision, section_key="later",
+        outcome = save_section(
+            actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision), section_key="later",
             raw={"later.reason": reason}, expected_lock=lock.lock_version if lock else 0)
         assert outcome.ok, outcome.errors
 
     def add_row(self, revision: Revision, raw: dict[str, str]) -> str:
-        outcome = answer_service.add_row(actor=self.author(revision.assessment.team), now=NOW, revision=revision,
+        outcome = add_row(actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision),
                                          question_key="later.retention", raw=raw)
         assert outcome.ok, outcome.errors
         return outcome.uid
 
     def submit(self, revision: Revision) -> None:
-        review.transition(actor=self.author(revision.assessment.team), now=NOW, revision=revision,
+        transition(actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision),
                           action=Action.SUBMIT)
 
     def send_for_sign_off(self, revision: Revision) -> None:
-        review.transition(actor=self.reviewer, now=NOW, revision=revision, action=Action.SEND_FOR_SIGN_OFF)
+        transition(actor=self.reviewer, now=NOW, content=load_content(revision), action=Action.SEND_FOR_SIGN_OFF)
 
     def sign(self, revision: Revision, *, notes: str | None = None, advice: str = "Go ahead") -> None:
         for who, kind, raw in ((self.dpo, SignOffKind.DPO_ADVICE, {"recommendation": "proceed", "summary": advice}),
                                (self.dpo, SignOffKind.KEPT_UNDER_REVIEW, {"next_review_date": "2027-04-30"})):
-            outcome = review.record_sign_off(actor=who, now=NOW, revision=revision, kind=kind, position="Officer",
+            outcome = record_sign_off(actor=who, now=NOW, content=load_content(revision), kind=kind, position="Officer",
                                              notes=notes, raw=raw)
             assert outcome.errors == {}
 
@@ -116,21 +124,21 @@ class Publisher:
         self.submit(revision)
         self.send_for_sign_off(revision)
         self.sign(revision)
-        review.transition(actor=self.dpo, now=NOW, revision=revision, action=Action.APPROVE)
+        transition(actor=self.dpo, now=NOW, content=load_content(revision), action=Action.APPROVE)
 
     def decide(self, revision: Revision, *, planned: str = "2018-Q2", scope: Scope = Scope.FULL,
                decided_by: str = "Data Protection Officer", now: datetime = NOW):
-        return publication.record_decision(actor=self.dpo, now=now, revision=revision, decided_on=now.date(),
+        return record_decision(actor=self.dpo, now=now, revision=revision, decided_on=now.date(),
                                            decided_by=decided_by, scope=scope, planned=planned,
                                            channel="The force's website")
 
     def redact(self, revision: Revision, target_type: TargetType, key: str, reason: str,
                exemption: Exemption = Exemption.S31_1) -> None:
-        publication.set_redaction(actor=self.dpo, now=NOW, revision=revision, target_type=target_type,
+        set_redaction(actor=self.dpo, now=NOW, content=load_content(revision), target_type=target_type,
                                   target_key=key, exemption=exemption, reason=reason)
 
     def schedule(self, revision: Revision, publish_at: datetime):
-        return publication.schedule(actor=self.dpo, now=NOW, revision=revision, publish_at=publish_at,
+        return schedule(actor=self.dpo, now=NOW, content=load_content(revision), publish_at=publish_at,
                                     organisation=ORGANISATION)
 
     def publish(self, revision: Revision, publish_at: datetime, *, planned: str = "2018-Q2"):
@@ -142,19 +150,19 @@ class Publisher:
 
     def revise(self, revision: Revision, *, aims: str, rationale: str = "Adds a decision",
                made_by: str = "Project board") -> Revision:
-        new = review.start_revision(
+        new = start_revision(
             actor=self.author(revision.assessment.team), now=NOW, assessment=revision.assessment,
             rationale=rationale,
-            decisions=[review.DecisionInput(date(2017, 10, 16), "Alert images kept 30 days", made_by, "Board")])
+            decisions=[DecisionInput(date(2017, 10, 16), "Alert images kept 30 days", made_by, "Board")])
         self.answer(new, aims=aims)
         return new
 
     def withdraw(self, item, reason: str) -> None:  # noqa: ANN001
-        publication.withdraw(actor=self.dpo, now=NOW, publication=item, reason=reason)
+        withdraw(actor=self.dpo, now=NOW, publication=item, reason=reason)
 
 
 def db_session():  # noqa: ANN201
-    from dpia.extensions import db
+    from dpia.core.extensions import db
 
     return db.session
 
@@ -269,7 +277,7 @@ def test_team_filter(client, publisher, clock):
 
 
 def test_pages(client, publisher, clock, monkeypatch):
-    from dpia.views import public
+    from dpia.publication.views import register as public
 
     assert public.PER_PAGE == 20
     monkeypatch.setattr(public, "PER_PAGE", 2)
@@ -568,7 +576,8 @@ def test_register_statements_do_not_grow_with_the_page(client, publisher, clock,
 
 
 def test_public_pages_render_no_markdown_and_build_no_pdf(client, publisher, clock, monkeypatch):
-    from dpia.rendering import markdown, pdf
+    from dpia.core import markdown
+    from dpia.documents import services as documents
 
     published(publisher, title="Live facial recognition trial", aims="Some **bold** aims",
               reference="DPIA-2017-004", revisions=2)
@@ -579,7 +588,7 @@ def test_public_pages_render_no_markdown_and_build_no_pdf(client, publisher, clo
         raise AssertionError("no rendering on a public request")
 
     with monkeypatch.context() as patch:
-        patch.setattr(pdf, "build_pdf", refuse)
+        patch.setattr(documents, "build_pdf", refuse)
         patch.setattr(markdown, "render_markdown", refuse)
         patch.setattr(markdown, "_render_cached", refuse)
         for path in ("/register/DPIA-2017-004", "/register/DPIA-2017-004/1", "/register/DPIA-2017-004.pdf",

@@ -8,9 +8,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from dpia.domain.clock import utcnow
-from dpia.models import Publication, PublicationDecision, Redaction
-from dpia.services.demo import load_demo
+from dpia.core.clock import utcnow
+from dpia.demo.services import load_demo
+from dpia.publication.models import Publication, PublicationDecision, Redaction
 from tests import factories
 from tests.conftest import csrf_token
 from tests.services.test_publication import approve, make_setup
@@ -104,7 +104,7 @@ class TestDemo:
         assert "2018-Q2 (the second quarter of 2018)" in upcoming and "Overdue" in upcoming
 
     def test_s22_page_answers_for_the_2018_request(self, app, demo, db):
-        from dpia.models import User
+        from dpia.accounts.models import User
 
         dpo = db.session.scalar(select(User).where(User.email == "dpo@demo.test"))
         client = app.test_client()

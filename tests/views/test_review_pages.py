@@ -5,11 +5,14 @@ import re
 import pytest
 from sqlalchemy import select
 
-from dpia.domain.roles import Role
-from dpia.domain.states import Action, RevisionState
-from dpia.models import Revision, SignOff
-from dpia.services import answers as answer_service
-from dpia.services import review
+from dpia.accounts.rules import Role
+from dpia.assessments.models import Revision
+from dpia.assessments.services.answers import save_section
+from dpia.assessments.services.content import load_content
+from dpia.review.models import SignOff
+from dpia.review.rules.states import Action, RevisionState
+from dpia.review.services.comments import add_comment
+from dpia.review.services.workflow import transition
 from tests import factories
 from tests.conftest import csrf_token
 
@@ -22,7 +25,7 @@ def people(db):
     team = factories.create_team()
     assessment = factories.create_assessment(team, reference=REF, version=factories.create_questionnaire_version())
     author = factories.create_user(teams=(team,), name="Alex Author")
-    answer_service.save_section(actor=author, now=factories.NOW, revision=assessment.revisions[0],
+    save_section(actor=author, now=factories.NOW, content=load_content(assessment.revisions[0]),
                                 section_key="basics", raw={"basics.aims": "Aims", "basics.children": "no"},
                                 expected_lock=0)
     db.session.commit()
@@ -48,7 +51,8 @@ def state(db, people):
 
 
 def test_submit_warns_about_unresolved_comments_and_incomplete_sections(app, db, people):
-    review.add_comment(actor=people["reviewer"], now=factories.NOW, revision=people["revision"], body="Check this")
+    add_comment(actor=people["reviewer"], now=factories.NOW,
+                content=load_content(people["revision"]), body="Check this")
     db.session.commit()
     author = as_user(app, people["author"])
     page = author.get(f"{BASE}/submit").get_data(as_text=True)
@@ -60,7 +64,8 @@ def test_submit_warns_about_unresolved_comments_and_incomplete_sections(app, db,
 
 
 def test_reviewer_requests_changes_with_a_note(app, db, people):
-    review.transition(actor=people["author"], now=factories.NOW, revision=people["revision"], action=Action.SUBMIT)
+    transition(actor=people["author"], now=factories.NOW,
+               content=load_content(people["revision"]), action=Action.SUBMIT)
     db.session.commit()
     reviewer = as_user(app, people["reviewer"])
     path = f"{BASE}/request-changes"
@@ -74,7 +79,8 @@ def test_reviewer_requests_changes_with_a_note(app, db, people):
 
 
 def test_author_cannot_request_changes_or_sign_off(app, db, people):
-    review.transition(actor=people["author"], now=factories.NOW, revision=people["revision"], action=Action.SUBMIT)
+    transition(actor=people["author"], now=factories.NOW,
+               content=load_content(people["revision"]), action=Action.SUBMIT)
     db.session.commit()
     author = as_user(app, people["author"])
     assert author.get(f"{BASE}/request-changes").status_code == 403
@@ -103,8 +109,8 @@ def test_comments_page_add_reply_resolve(app, db, people):
 
 def test_dpo_signs_off_and_approves_through_the_page(app, db, people):
     revision = people["revision"]
-    review.transition(actor=people["author"], now=factories.NOW, revision=revision, action=Action.SUBMIT)
-    review.transition(actor=people["reviewer"], now=factories.NOW, revision=revision,
+    transition(actor=people["author"], now=factories.NOW, content=load_content(revision), action=Action.SUBMIT)
+    transition(actor=people["reviewer"], now=factories.NOW, content=load_content(revision),
                       action=Action.SEND_FOR_SIGN_OFF)
     db.session.commit()
     dpo = as_user(app, people["dpo"])
@@ -130,8 +136,8 @@ def test_dpo_signs_off_and_approves_through_the_page(app, db, people):
 
 def test_reviewer_cannot_give_dpo_advice(app, db, people):
     revision = people["revision"]
-    review.transition(actor=people["author"], now=factories.NOW, revision=revision, action=Action.SUBMIT)
-    review.transition(actor=people["reviewer"], now=factories.NOW, revision=revision,
+    transition(actor=people["author"], now=factories.NOW, content=load_content(revision), action=Action.SUBMIT)
+    transition(actor=people["reviewer"], now=factories.NOW, content=load_content(revision),
                       action=Action.SEND_FOR_SIGN_OFF)
     db.session.commit()
     reviewer = as_user(app, people["reviewer"])

@@ -3,7 +3,7 @@
 import pytest
 from werkzeug.routing import Rule
 
-from dpia.views.security import PUBLIC_ENDPOINTS
+from dpia.core.security import PUBLIC_ENDPOINTS
 from tests.conftest import example_path
 
 # The reviewed classification. A new route must be added to exactly one of these sets, which
@@ -24,30 +24,30 @@ EXPECTED_SIGNED_IN = {
     "assessments.remove_row",
     "assessments.upgrade",
     "assessments.diff",
-    "review.submit",
-    "review.request_changes",
-    "review.act",
-    "review.comments",
-    "review.resolve_comment",
-    "review.sign_off",
-    "review.new_revision",
-    "publication.overview",
-    "publication.decide",
-    "publication.slip",
-    "publication.redact",
-    "publication.unredact",
-    "publication.preview",
-    "publication.schedule",
-    "publication.withdraw",
-    "publication.internal_pdf",
-    "publication.foi",
-    "publication.s22",
-    "publication.s22_pdf",
+    "assessments.review.submit",
+    "assessments.review.request_changes",
+    "assessments.review.act",
+    "assessments.review.comments",
+    "assessments.review.resolve_comment",
+    "assessments.review.sign_off",
+    "assessments.review.new_revision",
+    "assessments.publication.overview",
+    "assessments.publication.decide",
+    "assessments.publication.slip",
+    "assessments.publication.redact",
+    "assessments.publication.unredact",
+    "assessments.publication.preview",
+    "assessments.publication.schedule",
+    "assessments.publication.withdraw",
+    "assessments.publication.internal_pdf",
+    "assessments.foi.index",
+    "assessments.foi.s22",
+    "assessments.foi.s22_pdf",
     "assessments.audit",
     "admin.users",
-    "admin.questionnaires",
-    "admin.upload_questionnaire",
-    "admin.questionnaire_diff",
+    "admin.questionnaires.index",
+    "admin.questionnaires.upload",
+    "admin.questionnaires.diff",
 }
 
 

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from dpia.domain.roles import Role
-from dpia.models import Answer, Revision
-from dpia.questionnaires.schema import parse
-from dpia.services.questionnaires import load_definition
+from dpia.accounts.rules import Role
+from dpia.assessments.models import Answer, Revision
+from dpia.questionnaires.rules.schema import parse
+from dpia.questionnaires.services import load_definition
 from tests import factories
 from tests.conftest import csrf_token
 

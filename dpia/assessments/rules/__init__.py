@@ -1,0 +1,1 @@
+"""Pure assessment rules: answers, progress, risk ratings and the revision diff."""

@@ -1,0 +1,118 @@
+"""Error pages: generic text, no tracebacks, the right status code."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from dpia.core.errors import (
+    ConflictError,
+    InvalidTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+    ThrottledError,
+    ValidationError,
+)
+from dpia.core.extensions import db
+
+log = logging.getLogger(__name__)
+
+ERROR_TITLES = {
+    400: "There is a problem with your request",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    409: "Someone else changed this first",
+    413: "What you sent is too large",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+ERROR_HELP = {
+    400: "Go back, check what you entered and try again.",
+    403: "If you think you should have access, ask your administrator.",
+    404: "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+    405: "Go back and use the buttons on the page.",
+    409: "Reload the page to see the latest version, then make your change again.",
+    413: "Make the text or file smaller and try again.",
+    429: "Wait a minute and try again.",
+    500: "Try again later. What you were doing has not been saved.",
+    503: "Try again in a few minutes.",
+}
+
+
+def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
+    return (
+        render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500]),
+                        detail=detail, help_text=ERROR_HELP.get(code, ERROR_HELP[500])),
+        code,
+    )
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # pragma: no cover - the connection itself may be gone
+        log.warning("rollback after error failed", exc_info=True)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, "The form had expired or did not come from this service. "
+                                 "Go back, reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        # `abort(400, "message")` carries a message written for the user; werkzeug's defaults are not.
+        custom = error.description if error.description != type(error).description else None
+        return render_error(error.code, custom)
+
+    @app.errorhandler(PermissionDeniedError)
+    def permission_denied(error: PermissionDeniedError):
+        _rollback()
+        return render_error(403, str(error) or None)
+
+    @app.errorhandler(NotFoundError)
+    def not_found(error: NotFoundError):
+        _rollback()
+        return render_error(404)
+
+    @app.errorhandler(ValidationError)
+    def invalid(error: ValidationError):
+        _rollback()
+        return render_error(400, str(error))
+
+    @app.errorhandler(ConflictError)
+    def conflict(error: ConflictError):
+        _rollback()
+        return render_error(409, str(error))
+
+    @app.errorhandler(InvalidTransitionError)
+    def invalid_transition(error: InvalidTransitionError):
+        _rollback()
+        return render_error(409, str(error))
+
+    @app.errorhandler(ThrottledError)
+    def throttled(error: ThrottledError):
+        return render_error(429, str(error))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        log.error("database unavailable: %s", type(error.orig).__name__)
+        _rollback()
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if app.testing:
+            raise error  # let the test runner show the traceback
+        log.exception("unhandled error")
+        _rollback()
+        return render_error(500)

@@ -1,1 +1,0 @@
-"""Pure rules: no Flask, no database session. Everything here is testable with plain values."""

@@ -1,0 +1,110 @@
+"""Publication: the recorded intention to publish, slippage, redactions and the immutable public bundle."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dpia.accounts.models import User
+from dpia.assessments.models import Assessment, Revision
+from dpia.core.database import enum_type
+from dpia.core.extensions import db
+from dpia.publication.rules import Exemption, Scope, TargetType
+
+
+class PublicationDecision(db.Model):
+    """A decision to publish a revision: scope, planned date (exact, month, quarter or undecided), channel.
+
+    `recorded_at` is when the system learnt of it, from the server clock and the audit log, so the
+    intention cannot be back-dated; `decided_on` is the date the decision-maker gives.
+    """
+
+    __tablename__ = "publication_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
+    decided_on: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[Scope] = mapped_column(enum_type(Scope, "publication_scope", length=20))
+    planned: Mapped[str] = mapped_column(String(20))  # a partial date: 2018-06-30, 2018-06, 2018-Q2, undecided
+    channel: Mapped[str] = mapped_column(String(300))
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    revision: Mapped[Revision] = relationship()
+    recorded_by: Mapped[User] = relationship()
+    slippages: Mapped[list[Slippage]] = relationship(back_populates="decision", order_by="Slippage.recorded_at")
+
+
+class Slippage(db.Model):
+    """A planned date that passed, why, and the new plan. Kept as history, never edited."""
+
+    __tablename__ = "slippage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("publication_decision.id", ondelete="CASCADE"), index=True)
+    previous_planned: Mapped[str] = mapped_column(String(20))
+    new_planned: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    decision: Mapped[PublicationDecision] = relationship(back_populates="slippages")
+    recorded_by: Mapped[User] = relationship()
+
+
+class Redaction(db.Model):
+    """A part of a revision withheld from the public, with its FOI Act exemption and reason."""
+
+    __tablename__ = "redaction"
+    __table_args__ = (UniqueConstraint("revision_id", "target_type", "target_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
+    target_type: Mapped[TargetType] = mapped_column(enum_type(TargetType, "redaction_target", length=20))
+    target_key: Mapped[str] = mapped_column(String(100))  # section key, question key or row uid
+    exemption: Mapped[Exemption] = mapped_column(enum_type(Exemption, "exemption", length=20))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+
+class Publication(db.Model):
+    """The public bundle of one revision, rendered once at scheduling and never changed.
+
+    Anonymous readers see it from `publish_at` on, unless it has been withdrawn: a condition
+    checked in every query, so nothing has to run at the moment of publication.
+    """
+
+    __tablename__ = "publication"
+    __table_args__ = (
+        UniqueConstraint("revision_id"),
+        Index("ix_publication_assessment_id_publish_at", "assessment_id", "publish_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"))
+    revision_number: Mapped[int]
+    decision_id: Mapped[int] = mapped_column(ForeignKey("publication_decision.id"))
+    publish_at: Mapped[datetime] = mapped_column(index=True)
+    scheduled_at: Mapped[datetime]
+    scheduled_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    team_name: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)  # plain text for listings and the feed
+    search_text: Mapped[str] = mapped_column(Text)  # every public word, for the register's search
+    html: Mapped[str] = mapped_column(Text)
+    html_sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    json: Mapped[str] = mapped_column(Text)
+    json_sha256: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))  # of the revision's canonical content (what was signed)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    assessment: Mapped[Assessment] = relationship()

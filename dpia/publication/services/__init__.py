@@ -1,0 +1,1 @@
+"""Use cases of publication. Each takes `actor` and `now`, flushes, and never commits."""

@@ -1,0 +1,1 @@
+"""Publication pages: staff pages under /assessments, and the public register."""

@@ -1,1 +1,0 @@
-"""Turning stored content into HTML (sanitised Markdown), PDF and published bundles."""

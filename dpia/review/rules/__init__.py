@@ -1,0 +1,1 @@
+"""Pure review rules: revision states and transitions, and the sign-off kinds."""

@@ -1,0 +1,253 @@
+"""The ICO step-7 sign-off rows, what each records, and when a revision may be approved."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+class SignOffKind(enum.StrEnum):
+    MEASURES_APPROVED = "measures_approved"
+    RESIDUAL_RISKS_APPROVED = "residual_risks_approved"
+    DPO_ADVICE = "dpo_advice"
+    ADVICE_DECISION = "advice_decision"
+    CONSULTATION_REVIEWED = "consultation_reviewed"
+    PRIOR_CONSULTATION = "prior_consultation"
+    KEPT_UNDER_REVIEW = "kept_under_review"
+
+    @property
+    def spec(self) -> SignOffSpec:
+        return SIGN_OFF_KINDS[self]
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+
+class Recommendation(enum.StrEnum):
+    PROCEED = "proceed"
+    PROCEED_WITH_CONDITIONS = "proceed_with_conditions"
+    DO_NOT_PROCEED = "do_not_proceed"
+
+
+class AdviceDecision(enum.StrEnum):
+    ACCEPTED = "accepted"
+    OVERRULED = "overruled"
+
+
+class ConsultationOutcome(enum.StrEnum):
+    """What the regulator said in a prior consultation (UK GDPR Art. 36 / DPA 2018 s.65)."""
+
+    ADVICE_RECEIVED = "advice_received"
+    NO_OBJECTION = "no_objection"
+    WARNING = "warning"
+    LIMITED_OR_BANNED = "limited_or_banned"
+    WITHDRAWN = "withdrawn"
+
+
+class FieldType(enum.StrEnum):
+    TEXT = "text"  # Markdown
+    CHOICE = "choice"  # one of `options`
+    YES_NO = "yes_no"  # stored as a boolean; "no" when left alone
+    DATE = "date"  # typed as YYYY-MM-DD, stored in that form
+
+
+TEXT_MAX = 20_000
+
+
+@dataclass(frozen=True)
+class SignOffField:
+    """One thing a sign-off row records, described once for the form, the page and the documents.
+
+    :param required: the message when it is missing.
+    :param required_when: (other field, value): required only when the other field has that value.
+    :param shown: the words for a stored value on the sign-off page and in documents, e.g.
+        "Recommendation: Proceed" (None shows Markdown text as it is).
+    :param published: whether that line appears in documents (public ones included).
+    """
+
+    name: str
+    label: str
+    type: FieldType
+    options: tuple[tuple[str, str], ...] = ()
+    required: str | None = None
+    required_when: tuple[str, str] | None = None
+    hint: str | None = None
+    inline: bool = False
+    rows: int = 4
+    shown: Callable[[Any], str] | None = None
+    published: bool = False
+
+    @property
+    def is_text(self) -> bool:
+        return self.type is FieldType.TEXT
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in (FieldType.CHOICE, FieldType.YES_NO)
+
+    def line(self, details: Mapping[str, Any]) -> str | None:
+        """The stored value in words, or None when there is nothing to show in one line."""
+        if self.name not in details or self.shown is None:
+            return None
+        return self.shown(details[self.name])
+
+
+@dataclass(frozen=True)
+class SignOffSpec:
+    """A row of the ICO step-7 table: its wording, what it records, and who may record it."""
+
+    kind: SignOffKind
+    label: str
+    fields: tuple[SignOffField, ...] = ()
+    dpo_only: bool = False
+
+    def published_lines(self, details: Mapping[str, Any]) -> list[str]:
+        """The lines documents print for a stored row (the page shows every field)."""
+        return [line for f in self.fields if f.published and (line := f.line(details))]
+
+
+def _choice_line(prefix: str, options: tuple[tuple[str, str], ...]) -> Callable[[Any], str]:
+    return lambda value: f"{prefix}{dict(options).get(str(value), str(value))}"
+
+
+RECOMMENDATIONS = ((Recommendation.PROCEED.value, "Proceed"),
+                   (Recommendation.PROCEED_WITH_CONDITIONS.value, "Proceed with conditions"),
+                   (Recommendation.DO_NOT_PROCEED.value, "Do not proceed"))
+ADVICE_DECISIONS = ((AdviceDecision.ACCEPTED.value, "Accepted"), (AdviceDecision.OVERRULED.value, "Overruled"))
+CONSULTATION_OUTCOMES = (
+    (ConsultationOutcome.ADVICE_RECEIVED.value, "Written advice received"),
+    (ConsultationOutcome.NO_OBJECTION.value, "No objection"),
+    (ConsultationOutcome.WARNING.value, "Warning given"),
+    (ConsultationOutcome.LIMITED_OR_BANNED.value, "Processing limited or banned"),
+    (ConsultationOutcome.WITHDRAWN.value, "Consultation withdrawn"),
+)
+
+# The one description of every sign-off kind: the form, the sign-off page and the documents loop over it.
+SIGN_OFF_KINDS: dict[SignOffKind, SignOffSpec] = {spec.kind: spec for spec in (
+    SignOffSpec(SignOffKind.MEASURES_APPROVED, "Measures approved by"),
+    SignOffSpec(SignOffKind.RESIDUAL_RISKS_APPROVED, "Residual risks approved by"),
+    SignOffSpec(SignOffKind.DPO_ADVICE, "DPO advice provided", dpo_only=True, fields=(
+        SignOffField("recommendation", "The DPO's recommendation", FieldType.CHOICE, RECOMMENDATIONS,
+                     required="Select the DPO's recommendation",
+                     shown=_choice_line("Recommendation: ", RECOMMENDATIONS), published=True),
+        SignOffField("summary", "Summary of the DPO's advice", FieldType.TEXT, required="Summarise the DPO's advice",
+                     rows=5),
+    )),
+    SignOffSpec(SignOffKind.ADVICE_DECISION, "DPO advice accepted or overruled by", fields=(
+        SignOffField("decision", "Was the DPO's advice accepted?", FieldType.CHOICE, ADVICE_DECISIONS,
+                     required="Select whether the advice was accepted or overruled", inline=True,
+                     shown=lambda value: f"Advice {value}", published=True),
+        SignOffField("reasons", "Reasons for overruling the advice", FieldType.TEXT,
+                     required="Give the reasons for overruling the DPO's advice",
+                     required_when=("decision", AdviceDecision.OVERRULED.value),
+                     hint="Required when the advice is overruled."),
+    )),
+    SignOffSpec(SignOffKind.CONSULTATION_REVIEWED, "Consultation responses reviewed by", fields=(
+        SignOffField("departs_from_views", "Does the decision depart from the views of the people consulted?",
+                     FieldType.YES_NO, inline=True,
+                     shown=lambda departs: ("Departs from the views of those consulted" if departs
+                                            else "In line with the views of those consulted")),
+        SignOffField("departure_reasons", "Reasons for departing from their views", FieldType.TEXT,
+                     required="Give the reasons for departing from the views of the people consulted",
+                     required_when=("departs_from_views", "yes"),
+                     hint="Required when the decision departs from their views."),
+    )),
+    SignOffSpec(SignOffKind.PRIOR_CONSULTATION, "Prior consultation with the Information Commissioner", fields=(
+        SignOffField("submitted_on", "Date the consultation was sent", FieldType.DATE,
+                     required="Enter the date the consultation was sent, like 2017-05-02",
+                     hint="For example, 2017-05-02", shown=lambda day: f"Sent {day}"),
+        SignOffField("outcome", "Outcome", FieldType.CHOICE, CONSULTATION_OUTCOMES,
+                     required="Select the outcome of the consultation",
+                     shown=_choice_line("Outcome: ", CONSULTATION_OUTCOMES)),
+    )),
+    SignOffSpec(SignOffKind.KEPT_UNDER_REVIEW, "This assessment will be kept under review by", fields=(
+        SignOffField("next_review_date", "Next review date", FieldType.DATE,
+                     required="Enter the next review date, like 2018-04-30", hint="For example, 2018-04-30",
+                     shown=lambda day: f"Next review: {day}", published=True),
+    )),
+)}
+
+
+@dataclass(frozen=True)
+class SignOffRecord:
+    """What the approval guard needs to know about one recorded sign-off row."""
+
+    kind: SignOffKind
+    content_hash: str
+    details: Mapping[str, Any]
+
+
+def clean_details(kind: SignOffKind, raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check the fields a sign-off row of `kind` needs; return (details to store, errors by field)."""
+    details: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field in kind.spec.fields:
+        value, error = _clean_field(field, raw)
+        if error is None and value is None and field.required:
+            condition = field.required_when
+            if condition is None or str(raw.get(condition[0]) or "") == condition[1]:
+                error = field.required
+        if error:
+            errors[field.name] = error
+        elif value is not None:
+            details[field.name] = value
+    return details, errors
+
+
+def _clean_field(field: SignOffField, raw: Mapping[str, Any]) -> tuple[Any, str | None]:
+    """(stored value or None, error or None) for one field, before the required checks."""
+    value = raw.get(field.name)
+    if field.type is FieldType.YES_NO:
+        return str(value or "") == "yes", None
+    if field.type is FieldType.DATE:
+        if isinstance(value, date):
+            return value.isoformat(), None
+        try:
+            return date.fromisoformat(str(value or "")).isoformat(), None
+        except ValueError:
+            return None, field.required
+    text = str(value or "").strip()
+    if field.type is FieldType.CHOICE:
+        return (text, None) if text in dict(field.options) else (None, None)
+    if len(text) > TEXT_MAX:
+        return None, f"Keep this to {TEXT_MAX:,} characters or fewer"
+    return text or None, None
+
+
+def latest_by_kind(records: Sequence[SignOffRecord]) -> dict[SignOffKind, SignOffRecord]:
+    """Re-signing replaces an earlier row of the same kind; the last one counts."""
+    return {record.kind: record for record in records}
+
+
+def approval_problems(records: Sequence[SignOffRecord], current_hash: str, *,
+                      needs_prior_consultation: bool) -> list[str]:
+    """Why a revision cannot be approved yet (empty when it can).
+
+    Approval needs the DPO's advice (UK GDPR Art. 35(2)), a review owner and date, reasons when the
+    advice is overruled, the outcome of prior consultation when a residual risk is high (Art. 36 /
+    DPA 2018 s.65), and every sign-off bound to the content as it is now.
+    """
+    latest = latest_by_kind(records)
+    problems = [f"“{record.kind.label}” was signed for different content; the assessment has changed since, "
+                "so it must be signed again" for record in latest.values() if record.content_hash != current_hash]
+    advice = latest.get(SignOffKind.DPO_ADVICE)
+    if advice is None:
+        problems.append("Record the DPO's advice before approving")
+    elif advice.details.get("recommendation") == Recommendation.DO_NOT_PROCEED:
+        decision = latest.get(SignOffKind.ADVICE_DECISION)
+        if decision is None or decision.details.get("decision") != AdviceDecision.OVERRULED:
+            problems.append("The DPO advised not to proceed: record who overruled the advice and why")
+    if SignOffKind.KEPT_UNDER_REVIEW not in latest:
+        problems.append("Record who keeps the assessment under review and when it is next reviewed")
+    if needs_prior_consultation:
+        consultation = latest.get(SignOffKind.PRIOR_CONSULTATION)
+        if consultation is None or not consultation.details.get("outcome"):
+            problems.append("A residual risk is high: record the outcome of prior consultation with the "
+                            "Information Commissioner (UK GDPR Art. 36 / DPA 2018 s.65)")
+        elif consultation.details.get("outcome") == ConsultationOutcome.LIMITED_OR_BANNED:
+            problems.append("The Commissioner limited or banned the processing; it cannot be approved as it is")
+    return problems

@@ -1,0 +1,1 @@
+"""Use cases of review. Each takes `actor` and `now`, flushes, and never commits."""

@@ -1,0 +1,98 @@
+"""Sign-off rows bound to the content they cover, and where sign-off stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from dpia.accounts.models import User
+from dpia.assessments.models import Revision
+from dpia.assessments.rules.risk import residual_summary
+from dpia.assessments.services.content import RevisionContent, revision_editors, revision_hash
+from dpia.core.audit.services import record_event
+from dpia.core.extensions import db
+from dpia.permissions import (
+    can_record_sign_off,
+    require,
+)
+from dpia.review.models import SignOff
+from dpia.review.rules.sign_off import SignOffKind, SignOffRecord, approval_problems, clean_details
+
+
+def needs_prior_consultation(content: RevisionContent) -> bool:
+    """A residual high risk means the regulator must be consulted first (Art. 36 / s.65)."""
+    model = content.definition.risk_model
+    risks = content.rated_risks()
+    return bool(model and risks and residual_summary(model, risks).needs_prior_consultation)
+
+
+def sign_off_records(revision: Revision) -> list[SignOff]:
+    return list(db.session.scalars(select(SignOff).where(SignOff.revision_id == revision.id)
+                                   .options(joinedload(SignOff.signer)).order_by(SignOff.signed_at, SignOff.id)))
+
+
+def latest_sign_offs(revision: Revision) -> list[SignOff]:
+    """The row of each kind that counts (re-signing replaces an earlier one), in step-7 order."""
+    latest = {record.kind: record for record in sign_off_records(revision)}
+    return [latest[kind] for kind in SignOffKind if kind in latest]
+
+
+@dataclass(frozen=True)
+class SignOffStatus:
+    """Where sign-off stands: the latest row of each kind, the content hash now, and what blocks approval."""
+
+    latest: dict[SignOffKind, SignOff]
+    current_hash: str
+    prior_consultation_needed: bool
+    problems: tuple[str, ...]
+
+    def is_current(self, kind: SignOffKind) -> bool:
+        record = self.latest.get(kind)
+        return record is not None and record.content_hash == self.current_hash
+
+
+def sign_off_status(content: RevisionContent) -> SignOffStatus:
+    """The latest row of each kind, whether each still matches the content, and what blocks approval."""
+    records = sign_off_records(content.revision)
+    current = revision_hash(content)
+    prior = needs_prior_consultation(content)
+    problems = approval_problems([SignOffRecord(r.kind, r.content_hash, r.details) for r in records], current,
+                                 needs_prior_consultation=prior)
+    latest = {record.kind: record for record in records}
+    return SignOffStatus(latest, current, prior, tuple(problems))
+
+
+@dataclass(frozen=True)
+class SignOffOutcome:
+    record: SignOff | None
+    errors: dict[str, str]
+
+
+def record_sign_off(*, actor: User, now: datetime, content: RevisionContent, kind: SignOffKind, position: str,
+                    notes: str | None, raw: dict[str, Any]) -> SignOffOutcome:
+    """Record one step-7 row against the revision's content as it is now."""
+    revision = content.revision
+    edited = actor.id in revision_editors(revision)
+    require(can_record_sign_off(actor, revision, kind, edited=edited),
+            "You cannot sign off a revision you worked on" if edited else "You cannot record this sign-off")
+    details, errors = clean_details(kind, raw)
+    position = (position or "").strip()
+    if not position:
+        errors["position"] = "Enter your position, for example Data Protection Officer"
+    elif len(position) > 200:
+        errors["position"] = "Position must be 200 characters or fewer"
+    if errors:
+        return SignOffOutcome(None, errors)
+    digest = revision_hash(content)
+    record = SignOff(revision_id=revision.id, kind=kind, signer_id=actor.id, signer_name=actor.name,
+                     signer_position=position, signed_at=now, notes=(notes or "").strip() or None, details=details,
+                     content_hash=digest)
+    db.session.add(record)
+    db.session.flush()
+    record_event(actor=actor, now=now, action="sign_off.record", object_type="revision", object_id=revision.id,
+                 summary={"kind": kind.value, "content_hash": digest})
+    return SignOffOutcome(record, {})
