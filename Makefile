@@ -20,7 +20,7 @@ help:
 	@echo "make run    set up (venv, packages, assets, database, questionnaires, demo) and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   set up, install Chromium if missing, run every test (PostgreSQL too if TEST_DATABASE_URL is set)"
 	@echo "make bench  run the benchmarks"
-	@echo "make lint   run ruff"
+	@echo "make lint   run ruff and the architecture contracts (import-linter)"
 
 check-python:
 	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
@@ -84,6 +84,7 @@ bench: setup-dev
 
 lint: setup-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf static/build static/govuk node_modules $(VENV)

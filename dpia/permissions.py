@@ -1,7 +1,7 @@
 """Who may do what. The one place authorization rules live.
 
-Views call `require(...)`, templates ask the same functions (through a context processor) which
-buttons to show, and services check again. Functions take plain protocols so they can be tested
+Views ask these functions (and `dpia.core.permissions.require` turns an answer into a refusal), templates
+are given their answers as booleans, and services check again. Functions take plain protocols so they can be tested
 without a database.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from dpia.accounts.rules import Role
-from dpia.core.permissions import Actor, has_any_role, require  # noqa: F401 - `require` is part of this API
+from dpia.core.permissions import Actor, has_any_role
 from dpia.review.rules.sign_off import SignOffKind
 from dpia.review.rules.states import Action, RevisionState, next_state
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 
 import pytest
-from flask import Flask, g, has_app_context
+from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
@@ -16,37 +17,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.routing import Rule
 
-from dpia import create_app
 from dpia.accounts.models import User
-from dpia.config import TestConfig
+from dpia.core.clock import set_clock
 from dpia.core.extensions import db as _db
 from tests import factories
 from tests.databases import backends, fresh_database
-
-
-class FreshGlobalsClient(FlaskClient):
-    """A test client whose every request starts with an empty `g`, as in production.
-
-    Tests hold an app context open (for factories), and Flask reuses it for requests, so without
-    this the signed-in user cached in `g` by Flask-Login would leak from one request to the next.
-    """
-
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003
-        saved = dict(g.__dict__) if has_app_context() else None
-        if saved is not None:
-            g.__dict__.clear()
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            if saved is not None:
-                g.__dict__.clear()
-                g.__dict__.update(saved)
-
-
-def make_app(database_url: str, **overrides: object) -> Flask:
-    app = create_app({**TestConfig.load(), "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
-    app.test_client_class = FreshGlobalsClient
-    return app
 
 
 @pytest.fixture(scope="session", params=backends())
@@ -63,7 +38,7 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     """An app on a database built by the real migrations, not `create_all`."""
-    app = make_app(database_url)
+    app = factories.make_app(database_url)
     with app.app_context():
         upgrade()
     yield app
@@ -92,6 +67,28 @@ def db(app: Flask) -> Iterator[object]:
             _db.session = original
             outer.rollback()
             connection.close()
+
+
+class SettableClock:
+    """The application's clock in a test: every view and command reads it; the test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, when: datetime) -> None:
+        self.now = when
+
+
+@pytest.fixture()
+def clock(app: Flask) -> Iterator[SettableClock]:
+    """Set the application's clock to `factories.CLOCK` for the test (move it with `clock.set`)."""
+    settable = SettableClock(factories.CLOCK)
+    set_clock(app, settable)
+    yield settable
+    set_clock(app, None)
 
 
 @pytest.fixture()

@@ -7,12 +7,17 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+
+from dpia import create_app
 from dpia.accounts.models import Membership, Team, User, UserRole
 from dpia.accounts.rules import Role
 from dpia.accounts.services import hash_password
 from dpia.assessments.models import Assessment, Revision
 from dpia.assessments.rules.regimes import Regime
 from dpia.assessments.services.rows import prefill_rows
+from dpia.config import TestConfig
 from dpia.core.extensions import db
 from dpia.questionnaires.models import QuestionnaireVersion
 from dpia.questionnaires.rules.definition import Level, RiskModel
@@ -26,6 +31,32 @@ from dpia.questionnaires.services import (
 from dpia.review.rules.states import RevisionState
 
 PASSWORD = "a perfectly long test password"
+
+
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    Tests hold an app context open (for factories), and Flask reuses it for requests, so without
+    this the signed-in user cached in `g` by Flask-Login would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        saved = dict(g.__dict__) if has_app_context() else None
+        if saved is not None:
+            g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            if saved is not None:
+                g.__dict__.clear()
+                g.__dict__.update(saved)
+
+
+def make_app(database_url: str, **overrides: object) -> Flask:
+    """An app for tests on `database_url`, whose test client starts every request with an empty `g`."""
+    app = create_app({**TestConfig.load(), "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app.test_client_class = FreshGlobalsClient
+    return app
 
 
 def levels(*labels: str) -> tuple[Level, ...]:
@@ -43,7 +74,8 @@ ICO_RISK_MODEL = RiskModel(
             "probable": ("medium", "high", "high")},
     high_levels=("high",),
 )
-NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # what services are told the time is while data is built
+CLOCK = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # what the application's clock says in tests that set it
 _counter = itertools.count(1)
 
 

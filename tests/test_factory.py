@@ -52,7 +52,7 @@ def test_environment_secret_key_wins(monkeypatch):
 
 def test_sqlite_pragmas_applied(tmp_path):
     from dpia.core.extensions import db
-    from tests.conftest import make_app
+    from tests.factories import make_app
 
     app = make_app(f"sqlite:///{tmp_path / 'pragmas.sqlite3'}")
     with app.app_context(), db.engine.connect() as connection:

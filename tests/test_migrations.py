@@ -8,8 +8,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from dpia.core.extensions import db
-from tests.conftest import make_app
 from tests.databases import backends, fresh_database
+from tests.factories import make_app
 
 
 @pytest.fixture(params=backends())
@@ -59,3 +59,21 @@ def test_flask_db_check_is_clean(empty_app):
         upgrade()
     result = empty_app.test_cli_runner().invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_enum_columns_keep_their_data_and_refuse_other_values(empty_app):
+    """The enum migration only adds CHECK constraints: rows written before it read back unchanged."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    with empty_app.app_context():
+        upgrade(revision="6440aa011f4a")
+        with db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO questionnaire (id, key, title, kind, created_at) "
+                                    "VALUES (1, 'q', 'Q', 'add_on', '2017-04-12 09:30:00')"))
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT kind FROM questionnaire WHERE id = 1")).scalar() == "add_on"
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(text("INSERT INTO questionnaire (id, key, title, kind, created_at) "
+                                    "VALUES (2, 'r', 'R', 'neither', '2017-04-12 09:30:00')"))

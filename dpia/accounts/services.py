@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -17,7 +16,9 @@ from dpia.accounts.rules import MAX_LENGTH, Role, password_problems
 from dpia.core.audit.services import record_event
 from dpia.core.errors import DomainError, ThrottledError, ValidationError
 from dpia.core.extensions import db
-from dpia.permissions import can_manage_users, require
+from dpia.core.hashing import sha256
+from dpia.core.permissions import require
+from dpia.permissions import can_manage_users
 
 # OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, hash_len=32, salt_len=16,
@@ -63,7 +64,7 @@ def normalise_email(email: str) -> str:
 
 def account_key(email: str) -> str:
     """Key the throttle by a hash, so the attempts table holds no email addresses."""
-    return hashlib.sha256(normalise_email(email).encode("utf-8")).hexdigest()
+    return sha256(normalise_email(email))
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -187,7 +188,7 @@ def list_users() -> list[User]:
 
 
 def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+    return sha256(token.encode("ascii", "replace"))
 
 
 def start_session(user: User, *, now: datetime) -> str:

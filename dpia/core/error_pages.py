@@ -17,7 +17,7 @@ from dpia.core.errors import (
     ThrottledError,
     ValidationError,
 )
-from dpia.core.extensions import db
+from dpia.core.transaction import rollback
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +53,6 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     )
 
 
-def _rollback() -> None:
-    try:
-        db.session.rollback()
-    except Exception:  # pragma: no cover - the connection itself may be gone
-        log.warning("rollback after error failed", exc_info=True)
-
-
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -76,27 +69,27 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(PermissionDeniedError)
     def permission_denied(error: PermissionDeniedError):
-        _rollback()
+        rollback()
         return render_error(403, str(error) or None)
 
     @app.errorhandler(NotFoundError)
     def not_found(error: NotFoundError):
-        _rollback()
+        rollback()
         return render_error(404)
 
     @app.errorhandler(ValidationError)
     def invalid(error: ValidationError):
-        _rollback()
+        rollback()
         return render_error(400, str(error))
 
     @app.errorhandler(ConflictError)
     def conflict(error: ConflictError):
-        _rollback()
+        rollback()
         return render_error(409, str(error))
 
     @app.errorhandler(InvalidTransitionError)
     def invalid_transition(error: InvalidTransitionError):
-        _rollback()
+        rollback()
         return render_error(409, str(error))
 
     @app.errorhandler(ThrottledError)
@@ -106,7 +99,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
         log.error("database unavailable: %s", type(error.orig).__name__)
-        _rollback()
+        rollback()
         return render_error(503)
 
     @app.errorhandler(Exception)
@@ -114,5 +107,5 @@ def init_app(app: Flask) -> None:
         if app.testing:
             raise error  # let the test runner show the traceback
         log.exception("unhandled error")
-        _rollback()
+        rollback()
         return render_error(500)

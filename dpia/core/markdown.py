@@ -7,13 +7,14 @@ http, https or mailto, and every link gets rel="noopener noreferrer nofollow".
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from html import unescape
 
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
+
+from dpia.core.hashing import sha256
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
@@ -55,7 +56,7 @@ def render_markdown(source: str | None) -> Markup:
     """Render user Markdown to safe HTML, once per distinct source text (cached by its hash)."""
     if not source:
         return Markup("")
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    digest = sha256(source)
     return Markup(_render_cached(digest, source))  # noqa: S704 - sanitised by nh3 above
 
 

@@ -60,10 +60,16 @@ def keep_changes_on_error() -> None:
 
 @contextmanager
 def attempt() -> Iterator[None]:
-    """Run a service call inside a savepoint: when it raises, only its own writes are undone and the
-    session stays usable for the page that explains the failure."""
-    with db.session.begin_nested():
-        yield
+    """Run a service call inside a savepoint: when it raises, only its own writes (and the after-commit
+    work it registered) are undone, and the session stays usable for the page that explains the failure."""
+    hooks = db.session.info.setdefault(_HOOKS, [])
+    registered = len(hooks)
+    try:
+        with db.session.begin_nested():
+            yield
+    except BaseException:
+        del hooks[registered:]
+        raise
 
 
 def _finish_request(response: Response) -> Response:

@@ -12,9 +12,10 @@ from dpia.assessments.models import Assessment, Revision
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ValidationError
 from dpia.core.extensions import db
+from dpia.core.permissions import require
 from dpia.foi.models import FoiRequest
 from dpia.foi.rules import IntentionRecord, S22Finding, s22_finding
-from dpia.permissions import can_publish, require
+from dpia.permissions import can_publish
 from dpia.publication.models import Publication, PublicationDecision
 from dpia.publication.rules import Scope
 from dpia.publication.services.register import visible

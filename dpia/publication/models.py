@@ -27,7 +27,7 @@ class PublicationDecision(db.Model):
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
     decided_on: Mapped[date] = mapped_column(Date)
     decided_by: Mapped[str] = mapped_column(String(200))
-    scope: Mapped[Scope] = mapped_column(enum_type(Scope, "publication_scope", length=20))
+    scope: Mapped[Scope] = mapped_column(enum_type(Scope, "scope", length=20))
     planned: Mapped[str] = mapped_column(String(20))  # a partial date: 2018-06-30, 2018-06, 2018-Q2, undecided
     channel: Mapped[str] = mapped_column(String(300))
     recorded_at: Mapped[datetime]
@@ -63,7 +63,7 @@ class Redaction(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
-    target_type: Mapped[TargetType] = mapped_column(enum_type(TargetType, "redaction_target", length=20))
+    target_type: Mapped[TargetType] = mapped_column(enum_type(TargetType, "target_type", length=20))
     target_key: Mapped[str] = mapped_column(String(100))  # section key, question key or row uid
     exemption: Mapped[Exemption] = mapped_column(enum_type(Exemption, "exemption", length=20))
     reason: Mapped[str] = mapped_column(Text)

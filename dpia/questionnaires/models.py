@@ -19,7 +19,7 @@ class Questionnaire(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[QuestionnaireKind] = mapped_column(enum_type(QuestionnaireKind, "questionnaire_kind", length=20),
+    kind: Mapped[QuestionnaireKind] = mapped_column(enum_type(QuestionnaireKind, "kind", length=20),
                                                    default=QuestionnaireKind.CORE, server_default="core")
     created_at: Mapped[datetime]
 

@@ -3,7 +3,6 @@ listing and comparing them."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,9 @@ from dpia.accounts.models import User
 from dpia.core.audit.services import record_event
 from dpia.core.errors import NotFoundError, ValidationError
 from dpia.core.extensions import db
-from dpia.permissions import can_manage_questionnaires, require
+from dpia.core.hashing import canonical_json, sha256
+from dpia.core.permissions import require
+from dpia.permissions import can_manage_questionnaires
 from dpia.questionnaires.models import Questionnaire, QuestionnaireVersion
 from dpia.questionnaires.rules.definition import Definition, QuestionnaireKind, combine
 from dpia.questionnaires.rules.diff import DefinitionDiff, diff_definitions
@@ -29,8 +30,8 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 
 
 def definition_hash(definition: dict[str, Any]) -> str:
-    canonical = json.dumps(definition, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """The content hash a stored version is known by: equal definitions, equal hashes."""
+    return sha256(canonical_json(definition))
 
 
 def read_definition(path: Path) -> dict[str, Any]:

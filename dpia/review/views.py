@@ -5,10 +5,11 @@ A blueprint nested in `assessments` (so its pages answer under `/assessments`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from dpia.assessments.models import Revision
 from dpia.assessments.services.content import (
     get_visible_assessment,
     get_visible_revision,
@@ -27,6 +28,9 @@ from dpia.review.services.revisions import DecisionInput, start_revision
 from dpia.review.services.sign_off import record_sign_off, sign_off_status
 from dpia.review.services.workflow import transition
 from forms.review import CommentForm, ConfirmForm, NewRevisionForm, RequestChangesForm, SignOffForm
+
+if TYPE_CHECKING:
+    from dpia.assessments.models import Revision
 
 bp = Blueprint("review", __name__)
 

@@ -15,7 +15,8 @@ from flask_migrate import upgrade
 from dpia.core.clock import utcnow
 from dpia.core.extensions import db
 from dpia.demo.services import DEMO_PASSWORD, load_demo
-from tests.conftest import csrf_token, make_app
+from tests.conftest import csrf_token
+from tests.factories import make_app
 
 ROUNDS = 200
 

@@ -4,7 +4,8 @@ import pytest
 
 from dpia.accounts.rules import Role
 from dpia.core.errors import PermissionDeniedError
-from dpia.permissions import can_list_all_assessments, can_manage_users, can_view_assessment, require
+from dpia.core.permissions import require
+from dpia.permissions import can_list_all_assessments, can_manage_users, can_view_assessment
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from dpia.accounts.models import LoginAttempt, UserSession
 from dpia.accounts.rules import Role
 from dpia.core.audit.models import AuditEvent
 from tests import factories
-from tests.conftest import csrf_token, make_app
+from tests.conftest import csrf_token
+from tests.factories import make_app
 
 REFUSED = "Enter a correct email address and password"
 CSRF_VALUE = re.compile(r'(?<=name="csrf_token" type="hidden" value=")[^"]+')

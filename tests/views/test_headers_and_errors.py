@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from dpia.accounts.rules import Role
 from tests import factories
-from tests.conftest import make_app
+from tests.factories import make_app
 
 
 def assert_security_headers(response):

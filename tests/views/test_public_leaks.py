@@ -50,9 +50,7 @@ CONTROL = "CONTROL-5e1b"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dpia.core.clock.utcnow", lambda: CLOCK)
+pytestmark = pytest.mark.usefixtures("clock")  # the public pages see CLOCK
 
 
 def retention_row(text: str) -> dict[str, str]:

@@ -35,28 +35,12 @@ from dpia.review.services.workflow import transition
 from tests import factories
 
 NOW = factories.NOW  # what the services are told the time is while the data is built
-CLOCK = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # what the public pages are told it is
+CLOCK = factories.CLOCK  # what the public pages are told it is (the `clock` fixture)
 ORGANISATION = "Northshire Police"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 # -- building published data through the services ------------------------------------------------
-
-class Clock:
-    """The public clock: `dpia.core.clock.utcnow`, moved by the test."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.now = CLOCK
-        monkeypatch.setattr("dpia.core.clock.utcnow", lambda: self.now)
-
-    def set(self, when: datetime) -> None:
-        self.now = when
-
-
-@pytest.fixture()
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return Clock(monkeypatch)
-
 
 class Publisher:
     """Takes revisions from draft to published the way people do, through the services."""

@@ -101,7 +101,7 @@ def test_public_routes_answer_anonymous_users(client, path):
 
 def test_new_unlisted_route_is_private(app, database_url):
     """A route added without touching PUBLIC_ENDPOINTS is protected automatically."""
-    from tests.conftest import make_app
+    from tests.factories import make_app
 
     fresh = make_app(database_url)
     fresh.add_url_rule("/brand-new", "brand_new", lambda: "secret")

@@ -18,7 +18,8 @@ from dpia.assessments.services.content import RevisionContent
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ConflictError, NotFoundError
 from dpia.core.extensions import db
-from dpia.permissions import can_edit_revision, require
+from dpia.core.permissions import require
+from dpia.permissions import can_edit_revision
 from dpia.questionnaires.rules.definition import Section
 
 

@@ -16,7 +16,8 @@ from dpia.assessments.services.rows import prefill_rows
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ValidationError
 from dpia.core.extensions import db
-from dpia.permissions import can_list_all_assessments, can_start_assessment, require
+from dpia.core.permissions import require
+from dpia.permissions import can_list_all_assessments, can_start_assessment
 from dpia.questionnaires.models import QuestionnaireVersion
 from dpia.questionnaires.services import latest_version
 from dpia.review.rules.states import RevisionState

@@ -21,8 +21,8 @@ from dpia.assessments.rules.risk import HeatMap, RatedRisk, first_line, heat_map
 from dpia.core.errors import NotFoundError
 from dpia.core.extensions import db
 from dpia.core.hashing import canonical_json, sha256
-from dpia.core.permissions import Actor
-from dpia.permissions import can_edit_revision, can_view_assessment, require
+from dpia.core.permissions import Actor, require
+from dpia.permissions import can_edit_revision, can_view_assessment
 from dpia.questionnaires.rules.definition import Column, Definition, Option, Question, RowKind, Section
 from dpia.questionnaires.services import combined_definition
 

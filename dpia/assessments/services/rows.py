@@ -19,7 +19,8 @@ from dpia.assessments.services.content import RevisionContent, cells_of
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ConflictError, NotFoundError
 from dpia.core.extensions import db
-from dpia.permissions import can_edit_revision, require
+from dpia.core.permissions import require
+from dpia.permissions import can_edit_revision
 from dpia.questionnaires.rules.definition import Definition, Question, Section
 
 

@@ -25,7 +25,8 @@ from dpia.assessments.services.rows import prefill_rows
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ConflictError, ValidationError
 from dpia.core.extensions import db
-from dpia.permissions import can_edit_revision, require
+from dpia.core.permissions import require
+from dpia.permissions import can_edit_revision
 from dpia.questionnaires.models import QuestionnaireVersion
 from dpia.questionnaires.rules.definition import Definition, Question, QuestionType, RowKind, has_value
 from dpia.questionnaires.rules.diff import type_label

@@ -13,7 +13,8 @@ from dpia.core.audit.services import record_event
 from dpia.core.errors import NotFoundError, ValidationError
 from dpia.core.extensions import db
 from dpia.core.partial_dates import PartialDate
-from dpia.permissions import can_publish, require
+from dpia.core.permissions import require
+from dpia.permissions import can_publish
 from dpia.publication.models import PublicationDecision, Slippage
 from dpia.publication.rules import (
     Scope,

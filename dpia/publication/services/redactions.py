@@ -12,7 +12,8 @@ from dpia.assessments.services.content import RevisionContent
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ConflictError, NotFoundError, ValidationError
 from dpia.core.extensions import db
-from dpia.permissions import can_publish, require
+from dpia.core.permissions import require
+from dpia.permissions import can_publish
 from dpia.publication.models import Publication, Redaction
 from dpia.publication.rules import (
     Exemption,

@@ -15,8 +15,9 @@ from dpia.core.audit.services import record_event
 from dpia.core.errors import ValidationError
 from dpia.core.extensions import db
 from dpia.core.markdown import plain_text
+from dpia.core.permissions import require
 from dpia.documents.services import Document, RedactionMark, SignOffInput, build_document
-from dpia.permissions import can_publish, require
+from dpia.permissions import can_publish
 from dpia.publication.models import Publication, Redaction
 from dpia.publication.rules import (
     Scope,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from dpia.assessments.models import Revision
 from dpia.assessments.services.content import RevisionContent, get_visible_revision, load_content
 from dpia.core import clock
 from dpia.core.dates import moment_label
@@ -40,6 +40,9 @@ from dpia.publication.services.scheduling import document_for, publication_of
 from dpia.publication.services.scheduling import schedule as schedule_publication
 from dpia.publication.services.scheduling import withdraw as withdraw_publication
 from forms.publication import DecisionForm, RedactionForm, ScheduleForm, SlippageForm, WithdrawForm
+
+if TYPE_CHECKING:
+    from dpia.assessments.models import Revision
 
 bp = Blueprint("publication", __name__)
 UK = ZoneInfo("Europe/London")

@@ -14,10 +14,8 @@ from dpia.assessments.services.content import RevisionContent
 from dpia.core.audit.services import record_event
 from dpia.core.errors import NotFoundError, ValidationError
 from dpia.core.extensions import db
-from dpia.permissions import (
-    can_comment,
-    require,
-)
+from dpia.core.permissions import require
+from dpia.permissions import can_comment
 from dpia.review.models import Comment
 
 COMMENT_MAX = 5_000

@@ -13,10 +13,8 @@ from dpia.assessments.models import ROW_MODELS, Answer, Assessment, Revision, Re
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ValidationError
 from dpia.core.extensions import db
-from dpia.permissions import (
-    can_start_revision,
-    require,
-)
+from dpia.core.permissions import require
+from dpia.permissions import can_start_revision
 from dpia.review.models import Decision, RevisionDecision
 from dpia.review.rules.states import RevisionState
 

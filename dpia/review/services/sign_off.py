@@ -15,10 +15,8 @@ from dpia.assessments.rules.risk import residual_summary
 from dpia.assessments.services.content import RevisionContent, revision_editors, revision_hash
 from dpia.core.audit.services import record_event
 from dpia.core.extensions import db
-from dpia.permissions import (
-    can_record_sign_off,
-    require,
-)
+from dpia.core.permissions import require
+from dpia.permissions import can_record_sign_off
 from dpia.review.models import SignOff
 from dpia.review.rules.sign_off import SignOffKind, SignOffRecord, approval_problems, clean_details
 

@@ -13,11 +13,8 @@ from dpia.assessments.services.content import RevisionContent, revision_editors
 from dpia.core.audit.services import record_event
 from dpia.core.errors import InvalidTransitionError, ValidationError
 from dpia.core.extensions import db
-from dpia.permissions import (
-    can_start_revision,
-    can_transition,
-    require,
-)
+from dpia.core.permissions import require
+from dpia.permissions import can_start_revision, can_transition
 from dpia.review.models import Comment, Decision
 from dpia.review.rules.sign_off import SignOffKind
 from dpia.review.rules.states import Action, RevisionState, next_state

@@ -1,0 +1,1 @@
+"""The architecture's rules as import-linter contracts (`.importlinter`), checked by `make lint` and the tests."""
