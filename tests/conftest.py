@@ -1,12 +1,11 @@
 """Fixtures: one migrated database per backend per test session, each test in a rolled-back
-transaction, a client, and `login_as` that signs in through the real sign-in form."""
+transaction, a client, the app's clock, the demo data, `login_as` that signs in through the real
+sign-in form, and `count_queries`. Helpers live in tests/factories.py and tests/web.py."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
 
 import pytest
 from flask import Flask
@@ -15,13 +14,14 @@ from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
-from werkzeug.routing import Rule
 
 from dpia.accounts.models import User
-from dpia.core.clock import set_clock
+from dpia.core.clock import set_clock, utcnow
 from dpia.core.extensions import db as _db
+from dpia.demo.services import load_demo
 from tests import factories
 from tests.databases import backends, fresh_database
+from tests.web import StatementCounter, csrf_token
 
 
 @pytest.fixture(scope="session", params=backends())
@@ -69,23 +69,10 @@ def db(app: Flask) -> Iterator[object]:
             connection.close()
 
 
-class SettableClock:
-    """The application's clock in a test: every view and command reads it; the test moves it."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, when: datetime) -> None:
-        self.now = when
-
-
 @pytest.fixture()
-def clock(app: Flask) -> Iterator[SettableClock]:
+def clock(app: Flask) -> Iterator[factories.SettableClock]:
     """Set the application's clock to `factories.CLOCK` for the test (move it with `clock.set`)."""
-    settable = SettableClock(factories.CLOCK)
+    settable = factories.SettableClock(factories.CLOCK)
     set_clock(app, settable)
     yield settable
     set_clock(app, None)
@@ -96,21 +83,11 @@ def client(app: Flask, db: object) -> FlaskClient:
     return app.test_client()
 
 
-def example_path(rule: Rule) -> str:
-    """A concrete URL for a route: 1 for numbers, "example" for other parts."""
-    return re.sub(r"<(?:([^:>]+):)?([^>]+)>",
-                  lambda m: "1" if m.group(1) in ("int", "float") else "example", rule.rule)
-
-
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
-    """Fetch a page and return the CSRF token from its form."""
-    response = client.get(path)
-    match = CSRF_RE.search(response.get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+@pytest.fixture()
+def demo(app: Flask, db: object) -> None:
+    """The demonstration data (`flask dpia demo`), loaded at the real time and committed."""
+    load_demo(now=utcnow())
+    _db.session.commit()
 
 
 @pytest.fixture()
@@ -124,21 +101,6 @@ def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
         return client
 
     return _login
-
-
-class StatementCounter:
-    """Counts SQL statements sent to the database while active."""
-
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            self.statements.append(statement)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
 
 
 @pytest.fixture()

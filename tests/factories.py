@@ -1,9 +1,16 @@
-"""`create_*` factories for tests. They flush, never commit, like services."""
+"""Factories and stand-ins for tests.
+
+`create_*` factories (and the helpers that take data through the services, like `Publisher`) flush,
+never commit, like services; `commit()` is there for tests that read the data back over HTTP.
+Stand-ins (`StubActor`, `StubRevision`, `PRINCIPALS`, `ICO_RISK_MODEL`) are for rule tests that
+need no database.
+"""
 
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -14,11 +21,17 @@ from dpia import create_app
 from dpia.accounts.models import Membership, Team, User, UserRole
 from dpia.accounts.rules import Role
 from dpia.accounts.services import hash_password
-from dpia.assessments.models import Assessment, Revision
+from dpia.assessments.models import Assessment, Revision, SectionSave
 from dpia.assessments.rules.regimes import Regime
-from dpia.assessments.services.rows import prefill_rows
+from dpia.assessments.services.answers import save_section
+from dpia.assessments.services.content import load_content
+from dpia.assessments.services.rows import add_row, prefill_rows
 from dpia.config import TestConfig
 from dpia.core.extensions import db
+from dpia.publication.rules import Exemption, Scope, TargetType
+from dpia.publication.services.decisions import record_decision
+from dpia.publication.services.redactions import set_redaction
+from dpia.publication.services.scheduling import schedule, withdraw
 from dpia.questionnaires.models import QuestionnaireVersion
 from dpia.questionnaires.rules.definition import Level, RiskModel
 from dpia.questionnaires.services import (
@@ -28,7 +41,11 @@ from dpia.questionnaires.services import (
     load_definition,
     read_definition,
 )
-from dpia.review.rules.states import RevisionState
+from dpia.review.rules.sign_off import SignOffKind
+from dpia.review.rules.states import Action, RevisionState
+from dpia.review.services.revisions import DecisionInput, start_revision
+from dpia.review.services.sign_off import record_sign_off
+from dpia.review.services.workflow import transition
 
 PASSWORD = "a perfectly long test password"
 
@@ -77,6 +94,50 @@ ICO_RISK_MODEL = RiskModel(
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)  # what services are told the time is while data is built
 CLOCK = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # what the application's clock says in tests that set it
 _counter = itertools.count(1)
+
+
+class SettableClock:
+    """The application's clock in a test: every view and command reads it; the test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, when: datetime) -> None:
+        self.now = when
+
+
+# -- stand-ins for permission and workflow rules, which read only these attributes ----------------
+
+@dataclass(frozen=True)
+class StubActor:
+    role_set: frozenset
+    team_ids: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class StubAssessment:
+    team_id: int = 1
+
+
+@dataclass(frozen=True)
+class StubRevision:
+    state: RevisionState
+    assessment: StubAssessment = StubAssessment()
+
+
+# Everyone the permission table is written for; "owner" and "dpo_in_team" are in team 1, which owns
+# a `StubRevision`'s assessment.
+PRINCIPALS = {
+    "owner": StubActor(frozenset({Role.TEAM_MEMBER}), frozenset({1})),
+    "other_team": StubActor(frozenset({Role.TEAM_MEMBER}), frozenset({2})),
+    "reviewer": StubActor(frozenset({Role.REVIEWER}), frozenset()),
+    "dpo": StubActor(frozenset({Role.DPO}), frozenset()),
+    "admin": StubActor(frozenset({Role.ADMIN}), frozenset()),
+    "dpo_in_team": StubActor(frozenset({Role.DPO, Role.TEAM_MEMBER}), frozenset({1})),
+}
 
 
 @cache
@@ -155,3 +216,209 @@ def create_assessment(
         db.session.flush()
         prefill_rows(revision, definition_for_version(version), now=NOW)
     return assessment
+
+
+# -- form input for the all-types questionnaire (tests/fixtures/all-types.yaml) --------------------
+
+# The basics section as a form sends it: every required answer, and a few typed ones.
+ALL_TYPES_BASICS = {"basics.aims": "Find wanted people", "basics.name": "LFR trial", "basics.children": "no",
+                    "basics.people": "1,000", "basics.publish": "2018-Q2", "basics.start": ["10", "6", "2017"]}
+# One complete row of the `later.retention` table.
+ALL_TYPES_RETENTION = {"data_category": "Alert images", "period_days": "30", "trigger": "on_alert",
+                       "justification": "Complaints", "deletion_method": "automatic"}
+
+
+# -- review: taking a revision to sign-off and signing it ------------------------------------------
+
+def to_sign_off(revision: Revision, people: dict) -> None:
+    """Submit as `people["author"]`, then send for sign-off as `people["reviewer"]`."""
+    transition(actor=people["author"], now=NOW, content=load_content(revision), action=Action.SUBMIT)
+    transition(actor=people["reviewer"], now=NOW, content=load_content(revision), action=Action.SEND_FOR_SIGN_OFF)
+
+
+def sign(revision: Revision, who: User, kind: SignOffKind, **raw: str):  # noqa: ANN201
+    """Record one sign-off of `kind` by `who`; it must be accepted. Returns the record."""
+    outcome = record_sign_off(actor=who, now=NOW, content=load_content(revision), kind=kind, position="Officer",
+                              notes=None, raw=raw)
+    assert outcome.errors == {}
+    return outcome.record
+
+
+def sign_all(revision: Revision, people: dict) -> None:
+    """The sign-offs approval needs when no prior consultation is: the DPO's advice, and a review date."""
+    sign(revision, people["dpo"], SignOffKind.DPO_ADVICE, recommendation="proceed", summary="Go ahead")
+    sign(revision, people["dpo"], SignOffKind.KEPT_UNDER_REVIEW, next_review_date="2027-04-30")
+
+
+# -- publication: an approved revision with parts to withhold --------------------------------------
+
+# Written into the parts `create_publication_setup` and `approve` expect to be withheld or internal.
+CANARY = "CANARY-withheld-4411"
+
+
+def create_publication_setup() -> dict:
+    """An assessment with an answer and a row to withhold, and the people to review and publish it."""
+    team = create_team()
+    author = create_user(teams=(team,))
+    reviewer = create_user(Role.REVIEWER)
+    dpo = create_user(Role.DPO, name="Dana Protection")
+    assessment = create_assessment(team, reference="DPIA-2026-400", version=create_questionnaire_version())
+    revision = assessment.revisions[0]
+    save_section(actor=author, now=NOW, content=load_content(revision), section_key="basics",
+                 raw={"basics.aims": "Public aims text", "basics.name": f"Secret {CANARY}",
+                      "basics.children": "no"}, expected_lock=0)
+    row = add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention",
+                  raw={"data_category": f"Hidden {CANARY}", "period_days": "30", "trigger": "on_alert",
+                       "justification": "x", "deletion_method": "automatic"})
+    add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention",
+            raw={"data_category": "Visible rule", "period_days": "0", "trigger": "on_capture",
+                 "justification": "y", "deletion_method": "automatic"})
+    return {"dpo": dpo, "author": author, "reviewer": reviewer, "revision": revision, "hidden_row": row.uid}
+
+
+def approve(setup: dict) -> None:
+    """Take a `create_publication_setup` revision through review to approval (sign-off notes hold the canary)."""
+    revision, dpo = setup["revision"], setup["dpo"]
+    transition(actor=setup["author"], now=NOW, content=load_content(revision), action=Action.SUBMIT)
+    transition(actor=setup["reviewer"], now=NOW, content=load_content(revision), action=Action.SEND_FOR_SIGN_OFF)
+    for kind, raw in ((SignOffKind.DPO_ADVICE, {"recommendation": "proceed", "summary": f"Advice {CANARY}"}),
+                      (SignOffKind.KEPT_UNDER_REVIEW, {"next_review_date": "2027-01-01"})):
+        record_sign_off(actor=dpo, now=NOW, content=load_content(revision), kind=kind, position="DPO",
+                        notes=f"Note {CANARY}", raw=raw)
+    transition(actor=dpo, now=NOW, content=load_content(revision), action=Action.APPROVE)
+
+
+def decide(setup: dict, planned: str = "2018-Q2", **kwargs):  # noqa: ANN003, ANN201
+    """Record the DPO's decision to publish a `create_publication_setup` revision."""
+    return record_decision(actor=setup["dpo"], now=kwargs.pop("now", NOW), revision=setup["revision"],
+                           decided_on=date(2017, 12, 11), decided_by="Data Protection Officer",
+                           scope=kwargs.pop("scope", Scope.REDACTED), planned=planned,
+                           channel="Publication scheme")
+
+
+# -- publishing through the services ---------------------------------------------------------------
+
+ORGANISATION = "Northshire Police"
+
+
+class Publisher:
+    """Takes revisions from draft to published the way people do, through the services."""
+
+    def __init__(self, *, reviewer: User | None = None, dpo: User | None = None, author_name: str | None = None,
+                 author_email: str | None = None) -> None:
+        self.version = create_questionnaire_version()
+        self.reviewer = reviewer or create_user(Role.REVIEWER)
+        self.dpo = dpo or create_user(Role.DPO)
+        self.author_name, self.author_email = author_name, author_email
+        self.authors: dict[int, User] = {}
+
+    def author(self, team: Team) -> User:
+        if team.id not in self.authors:
+            self.authors[team.id] = create_user(teams=(team,), name=self.author_name,
+                                                email=self.author_email and f"{team.id}.{self.author_email}")
+        return self.authors[team.id]
+
+    def draft(self, *, title: str = "Test assessment", team: Team | None = None, reference: str | None = None,
+              aims: str = "Find people", name: str = "Trial", rows: tuple[dict[str, str], ...] = ()) -> Revision:
+        team = team or create_team()
+        assessment = create_assessment(team, title=title, reference=reference, version=self.version)
+        revision = assessment.revisions[0]
+        self.answer(revision, aims=aims, name=name)
+        for raw in rows:
+            self.add_row(revision, raw)
+        return revision
+
+    def answer(self, revision: Revision, *, aims: str, name: str = "Trial", **extra: str) -> None:
+        lock = db_session().get(SectionSave, (revision.id, "basics"))
+        outcome = save_section(
+            actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision), section_key="basics",
+            raw={"basics.aims": aims, "basics.name": name, "basics.children": "no", **extra},
+            expected_lock=lock.lock_version if lock else 0)
+        assert outcome.ok, outcome.errors
+
+    def answer_later(self, revision: Revision, *, reason: str) -> None:
+        lock = db_session().get(SectionSave, (revision.id, "later"))
+        outcome = save_section(
+            actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision), section_key="later",
+            raw={"later.reason": reason}, expected_lock=lock.lock_version if lock else 0)
+        assert outcome.ok, outcome.errors
+
+    def add_row(self, revision: Revision, raw: dict[str, str]) -> str:
+        outcome = add_row(actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision),
+                          question_key="later.retention", raw=raw)
+        assert outcome.ok, outcome.errors
+        return outcome.uid
+
+    def submit(self, revision: Revision) -> None:
+        transition(actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision),
+                   action=Action.SUBMIT)
+
+    def send_for_sign_off(self, revision: Revision) -> None:
+        transition(actor=self.reviewer, now=NOW, content=load_content(revision), action=Action.SEND_FOR_SIGN_OFF)
+
+    def sign(self, revision: Revision, *, notes: str | None = None, advice: str = "Go ahead") -> None:
+        for who, kind, raw in ((self.dpo, SignOffKind.DPO_ADVICE, {"recommendation": "proceed", "summary": advice}),
+                               (self.dpo, SignOffKind.KEPT_UNDER_REVIEW, {"next_review_date": "2027-04-30"})):
+            outcome = record_sign_off(actor=who, now=NOW, content=load_content(revision), kind=kind, position="Officer",
+                                      notes=notes, raw=raw)
+            assert outcome.errors == {}
+
+    def approve(self, revision: Revision) -> None:
+        self.submit(revision)
+        self.send_for_sign_off(revision)
+        self.sign(revision)
+        transition(actor=self.dpo, now=NOW, content=load_content(revision), action=Action.APPROVE)
+
+    def decide(self, revision: Revision, *, planned: str = "2018-Q2", scope: Scope = Scope.FULL,
+               decided_by: str = "Data Protection Officer", now: datetime = NOW):
+        return record_decision(actor=self.dpo, now=now, revision=revision, decided_on=now.date(),
+                               decided_by=decided_by, scope=scope, planned=planned,
+                               channel="The force's website")
+
+    def redact(self, revision: Revision, target_type: TargetType, key: str, reason: str,
+               exemption: Exemption = Exemption.S31_1) -> None:
+        set_redaction(actor=self.dpo, now=NOW, content=load_content(revision), target_type=target_type,
+                      target_key=key, exemption=exemption, reason=reason)
+
+    def schedule(self, revision: Revision, publish_at: datetime):
+        return schedule(actor=self.dpo, now=NOW, content=load_content(revision), publish_at=publish_at,
+                        organisation=ORGANISATION)
+
+    def publish(self, revision: Revision, publish_at: datetime, *, planned: str = "2018-Q2"):
+        """Approve (if needed), decide and schedule."""
+        if revision.approved_at is None:
+            self.approve(revision)
+        self.decide(revision, planned=planned)
+        return self.schedule(revision, publish_at)
+
+    def revise(self, revision: Revision, *, aims: str, rationale: str = "Adds a decision",
+               made_by: str = "Project board") -> Revision:
+        new = start_revision(
+            actor=self.author(revision.assessment.team), now=NOW, assessment=revision.assessment,
+            rationale=rationale,
+            decisions=[DecisionInput(date(2017, 10, 16), "Alert images kept 30 days", made_by, "Board")])
+        self.answer(new, aims=aims)
+        return new
+
+    def withdraw(self, item, reason: str) -> None:  # noqa: ANN001
+        withdraw(actor=self.dpo, now=NOW, publication=item, reason=reason)
+
+
+def db_session():  # noqa: ANN201
+    """The session the app (and the `db` fixture) uses now."""
+    return db.session
+
+
+def commit() -> None:
+    db_session().commit()
+
+
+def published(publisher: Publisher, *, title: str, aims: str, team: Team | None = None, reference: str | None = None,
+              revisions: int = 1, publish_at: datetime = CLOCK - timedelta(days=10)) -> list:
+    """An assessment with `revisions` published revisions, one day apart; their publications."""
+    revision = publisher.draft(title=title, aims=aims, team=team, reference=reference)
+    items = [publisher.publish(revision, publish_at)]
+    for number in range(2, revisions + 1):
+        revision = publisher.revise(revision, aims=f"{aims} (revision {number})")
+        items.append(publisher.publish(revision, publish_at + timedelta(days=number - 1)))
+    return items

@@ -50,17 +50,5 @@ def test_environment_secret_key_wins(monkeypatch):
     assert Config.load()["SECRET_KEY"] == "from-the-environment"
 
 
-def test_sqlite_pragmas_applied(tmp_path):
-    from dpia.core.extensions import db
-    from tests.factories import make_app
-
-    app = make_app(f"sqlite:///{tmp_path / 'pragmas.sqlite3'}")
-    with app.app_context(), db.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
-        db.engine.dispose()
-
-
 def test_test_config_is_not_production():
     assert TestConfig.load()["TESTING"] is True

@@ -11,7 +11,7 @@ from flask_login import current_user
 from dpia.core.extensions import login_manager
 
 # Endpoints anyone may reach without signing in. Everything else requires a signed-in user; a new
-# route is therefore private until someone adds it here on purpose (tests/views/test_route_inventory.py).
+# route is therefore private until someone adds it here on purpose (tests/test_route_inventory.py).
 PUBLIC_ENDPOINTS = frozenset(
     {
         "static",

@@ -15,8 +15,8 @@ from flask_migrate import upgrade
 from dpia.core.clock import utcnow
 from dpia.core.extensions import db
 from dpia.demo.services import DEMO_PASSWORD, load_demo
-from tests.conftest import csrf_token
 from tests.factories import make_app
+from tests.web import csrf_token
 
 ROUNDS = 200
 
@@ -31,6 +31,22 @@ def timed(label: str, call, rounds: int = ROUNDS) -> None:
     samples.sort()
     p95 = samples[int(len(samples) * 0.95) - 1]
     print(f"{label:<34} median {statistics.median(samples):6.2f} ms   p95 {p95:6.2f} ms   ({rounds} requests)")
+
+
+def large_pdf() -> None:
+    """The PDF of a 200-section assessment, 5 KB of Markdown each: the builder's cost at a real size."""
+    from dpia.documents.model import Document, Item, Section
+    from dpia.documents.pdf.builder import build_pdf
+
+    text = "Cameras read **number plates** at the *entrance*, under `public task`. " * 70 + "\n\n- one\n- two\n"
+    sections = tuple(Section(f"s{n}", f"Section {n}", (Item(f"q{n}", "Question", markdown=f"## Part {n}\n{text}"),))
+                     for n in range(200))
+    document = Document(organisation="Org", reference="DPIA-1", title="Large", team="Team", regime="UK GDPR",
+                        revision=1, status="Approved", written_on="1 June 2018", approved_on=None,
+                        content_hash="0" * 64, public=True, scope="In full", sections=sections)
+    start = time.perf_counter()
+    data = build_pdf(document)
+    print(f"{'PDF of 200 sections x 5 KB':<34} {time.perf_counter() - start:6.2f} s     ({len(data) // 1024} KB)")
 
 
 def main() -> None:
@@ -72,6 +88,7 @@ def main() -> None:
         timed("GET /register/DPIA-2017-004/1.pdf", lambda: public.get("/register/DPIA-2017-004/1.pdf"))
         with app.app_context():
             db.engine.dispose()
+    large_pdf()
 
 
 if __name__ == "__main__":

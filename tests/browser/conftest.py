@@ -1,5 +1,6 @@
 """Browser fixtures: the real app served over HTTP on a migrated SQLite file with the demo loaded,
-Debian's Chromium driven by Playwright, and an axe-core accessibility check.
+Debian's Chromium driven by Playwright, and a fresh page per test that records console errors.
+Shared steps and checks (signing in, the axe-core check) are in steps.py.
 
 These fixtures deliberately do not use the `app`/`db` fixtures of tests/conftest.py: those are
 parametrised per database backend, while browser tests run once, on SQLite.
@@ -13,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playwright
 from werkzeug.serving import make_server
@@ -23,6 +23,7 @@ from dpia.config import TestConfig
 from dpia.core.clock import utcnow
 from dpia.core.extensions import db
 from dpia.demo.services import load_demo
+from tests.browser.steps import DEFAULT_TIMEOUT_MS
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,9 +35,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
-# Fail fast: everything here is local, so a missing element shows up in seconds, not 30.
-DEFAULT_TIMEOUT_MS = 5_000
-BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
 
 @pytest.fixture(scope="session")
@@ -116,21 +114,3 @@ def page(browser: Browser, live_server: str, browser_errors: list[str]) -> Itera
         yield page
     finally:
         context.close()
-
-
-def _describe(violation: dict, max_targets: int = 3) -> str:
-    nodes = violation.get("nodes", [])
-    targets = [" ".join(map(str, node.get("target", []))) for node in nodes[:max_targets]]
-    more = f" (+{len(nodes) - max_targets} more)" if len(nodes) > max_targets else ""
-    return (f"- {violation['id']} [{violation.get('impact')}]: {violation.get('help')}\n"
-            f"    targets: {', '.join(targets) or '(none)'}{more}")
-
-
-def assert_accessible(page: Page) -> None:
-    """Run axe-core on the page as it is now; fail on any serious or critical violation."""
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
-    assert not blocking, (
-        f"axe found {len(blocking)} serious/critical accessibility violation(s) on {page.url}:\n"
-        + "\n".join(_describe(v) for v in blocking)
-    )

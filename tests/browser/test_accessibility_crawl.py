@@ -25,8 +25,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_filling_in import sign_in_through_form
+from tests.browser.steps import assert_accessible, error_summary, sign_in_through_form
 
 pytestmark = pytest.mark.browser
 
@@ -199,7 +198,7 @@ def post_with_an_error_summary(crawl: Crawl) -> str:
         crawl.problem(where, "the form was not posted")
     if status != 400:
         crawl.problem(where, f"HTTP status {status}, expected 400 (the invalid web address should be refused)")
-    if not page.locator(".govuk-error-summary").is_visible():
+    if not error_summary(page).is_visible():
         crawl.problem(where, "no error summary shown for the invalid web address")
     crawl.visited[f"POST {pattern(url)}"] = where
     crawl.pages.append(where)

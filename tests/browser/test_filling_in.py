@@ -13,22 +13,22 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.steps import (
+    assert_accessible,
+    error_summary,
+    error_summary_box,
+    sign_in_through_form,
+    success_banner,
+    task,
+)
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "demonstration-only"
 REFERENCE = "DPIA-2017-004"
 DRAFT = "/assessments/DPIA-2018-011/revisions/1"  # the team's draft: author@demo.test can edit it
 APPROVED = f"/assessments/{REFERENCE}/revisions/1"  # approved, read-only for everyone
 RATED = f"/assessments/{REFERENCE}/revisions/2"  # awaiting sign-off, with rated risks and measures
 REQUIRED_HINT = re.compile(r"(\d+) of (\d+) required answers")
-
-
-def sign_in_through_form(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def open_signed_in(page: Page, live_server: str, path: str, email: str) -> None:
@@ -39,24 +39,18 @@ def open_signed_in(page: Page, live_server: str, path: str, email: str) -> None:
     expect(page).to_have_url(f"{live_server}{path}")
 
 
-def task(page: Page, title: str) -> Locator:
-    """One item of the task list, found by its section title."""
-    return page.locator(".govuk-task-list__item").filter(has=page.get_by_role("link", name=title, exact=True))
-
-
 def status_and_hint(item: Locator) -> tuple[str, str]:
-    return (item.locator(".govuk-task-list__status").inner_text().strip(),
-            item.locator(".govuk-task-list__hint").inner_text().strip())
+    """The item's status and hint, as read out with its link: the texts its aria-describedby names, hint first."""
+    hint, status = item.get_by_role("link").evaluate(
+        "link => link.getAttribute('aria-describedby').split(' ')"
+        ".map(id => document.getElementById(id).innerText.trim())")
+    return status, hint
 
 
 def required_counts(hint: str) -> tuple[int, int]:
     match = REQUIRED_HINT.fullmatch(hint)
     assert match, f"unexpected task list hint {hint!r}"
     return int(match.group(1)), int(match.group(2))
-
-
-def success_banner(page: Page) -> Locator:
-    return page.locator(".govuk-notification-banner--success")
 
 
 # --- 1. The acceptance journey --------------------------------------------------------------------
@@ -95,14 +89,14 @@ def test_fill_in_a_section_fix_an_invalid_date_and_see_the_task_list_change(
     year.fill("2018")
     page.get_by_role("button", name="Save and return to the task list").click()
 
-    summary = page.locator(".govuk-error-summary")
+    summary = error_summary(page)
     expect(summary).to_contain_text("There is a problem")
     error_link = summary.get_by_role("link", name=re.compile(r"When is the next review due\?.*real date"))
     expect(error_link).to_be_visible()
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page).to_have_url(f"{live_server}{DRAFT}/sections/review")
-    expect(summary).to_be_focused()
-    expect(next_review.locator(".govuk-error-message")).to_contain_text("real date")
+    expect(error_summary_box(page)).to_be_focused()
+    expect(next_review).to_have_accessible_description(re.compile("real date"))  # its error message
     assert_accessible(page)
 
     # Nothing typed was lost.
@@ -193,7 +187,7 @@ def test_add_a_table_row_then_remove_it(page: Page, live_server: str, browser_er
 
     row.get_by_role("link", name=f"Remove row {ref}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Remove row {ref}?")
-    expect(page.locator(".govuk-summary-list")).to_contain_text(kind)
+    expect(page.get_by_role("definition").filter(has_text=kind)).to_be_visible()
     page.get_by_role("button", name="Remove row").click()
 
     expect(page).to_have_url(f"{live_server}{section}#processing.data_categories")
@@ -211,7 +205,7 @@ def test_row_without_its_required_column_is_refused_with_an_error_summary(
     page.get_by_role("button", name="Save row").click()
 
     expect(page).to_have_url(f"{live_server}{new_row}")
-    summary = page.locator(".govuk-error-summary")
+    summary = error_summary(page)
     expect(summary).to_contain_text("There is a problem")
     expect(summary.get_by_role("link")).to_contain_text(re.compile("kind of data", re.IGNORECASE))
     expect(page.get_by_label("Description")).to_have_value(description)
@@ -278,7 +272,7 @@ def test_reviewer_sees_the_approved_revision_read_only_and_accessible(
     expect(page.get_by_role("heading", level=1)).to_have_text("Revision 1")
     expect(page.locator("main")).to_contain_text("Approved")
     # Read-only: every section opens its part of the check-your-answers page, never a form.
-    links = page.locator(".govuk-task-list__link")
+    links = page.get_by_role("main").locator("a[aria-describedby]")  # the task list's links, with their status
     expect(links.first).to_be_visible()
     hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert hrefs and all(h.startswith(f"{APPROVED}/check#") for h in hrefs), hrefs

@@ -17,8 +17,15 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Locator, Page, expect
 
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, assert_accessible
-from tests.browser.test_filling_in import sign_in_through_form, success_banner, task
+from tests.browser.steps import (
+    DEFAULT_TIMEOUT_MS,
+    assert_accessible,
+    error_summary,
+    error_summary_box,
+    sign_in_through_form,
+    success_banner,
+    task,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -82,8 +89,8 @@ def open_as(browser: Browser, live_server: str, other_errors: list[str]) -> Iter
 
 
 def state_tag(page: Page) -> Locator:
-    """The revision's state, shown under the task list's heading."""
-    return page.locator("main h1 + p > .govuk-tag")
+    """The revision's state, shown in bold (a tag) under the task list's heading."""
+    return page.locator("main h1 + p > strong")
 
 
 def check_group_is_named(page: Page, name: str, problems: list[str]) -> None:
@@ -94,8 +101,14 @@ def check_group_is_named(page: Page, name: str, problems: list[str]) -> None:
                         f"(legends on the page: {[t.strip() for t in legends]})")
 
 
-def error_summary(page: Page) -> Locator:
-    return page.locator(".govuk-error-summary")
+def summary_row(scope: Locator, key: str) -> Locator:
+    """The row of a summary list (a `dl` of terms and their definitions) in `scope` whose term contains `key`."""
+    return scope.locator("dl > div").filter(has=scope.page.get_by_role("term").filter(has_text=key))
+
+
+def block_opening_with(scope: Page | Locator, text: str | re.Pattern[str]) -> Locator:
+    """The block (an inset) whose first paragraph holds `text`: that paragraph's parent."""
+    return scope.get_by_text(text).locator("xpath=..")
 
 
 def test_review_request_changes_sign_off_approve_and_revise(
@@ -136,7 +149,7 @@ def test_review_request_changes_sign_off_approve_and_revise(
     alert_ref = alert_row.locator("th").inner_text().strip()
     alert_row.get_by_role("link", name=f"Remove row {alert_ref}").click()
     expect(author.get_by_role("heading", level=1)).to_have_text(f"Remove row {alert_ref}?")
-    expect(author.locator(".govuk-summary-list")).to_contain_text(PREFILLED_ALERT_ROW)
+    expect(author.get_by_role("definition").filter(has_text=PREFILLED_ALERT_ROW)).to_be_visible()
     author.get_by_role("button", name="Remove row").click()
     expect(author).to_have_url(f"{live_server}{rev1}/sections/lfr-data#lfr.retention")
     expect(success_banner(author)).to_contain_text(f"Row {alert_ref} removed")
@@ -175,7 +188,7 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(error_summary(reviewer).get_by_role("link", name="Say what needs to change")).to_be_visible()
     expect(reviewer).to_have_title(re.compile(r"^Error: "))
     expect(reviewer).to_have_url(f"{live_server}{rev1}/request-changes")
-    expect(error_summary(reviewer)).to_be_focused()
+    expect(error_summary_box(reviewer)).to_be_focused()
     assert_accessible(reviewer)
     error_summary(reviewer).get_by_role("link", name="Say what needs to change").click()
     expect(reviewer.get_by_label("What needs to change?")).to_be_focused()
@@ -201,7 +214,7 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(author.locator("main")).to_contain_text("1 unresolved, 0 resolved.")
     thread = author.locator(".dpia-thread").filter(has_text=note)
     expect(thread).to_contain_text("Riley Reviewer")
-    expect(thread.locator(".govuk-tag")).to_have_text("Open")
+    expect(thread.get_by_role("heading").get_by_role("strong")).to_have_text("Open")  # the thread's status tag
 
     reply = "Done: the controller is now named in full."
     thread.locator("summary").filter(has_text="Reply").click()
@@ -214,14 +227,14 @@ def test_review_request_changes_sign_off_approve_and_revise(
 
     # While it is open, the submit page warns about it (so the check after resolving means something).
     author.goto(f"{rev1}/submit")
-    expect(author.locator(".govuk-warning-text").filter(has_text="not resolved yet")).to_contain_text(
-        "1 comment is not resolved yet")
+    expect(author.get_by_role("strong").filter(has_text="not resolved yet")).to_contain_text(
+        re.compile(r"Warning\s*1 comment is not resolved yet"))  # a warning, announced as one
     author.goto(f"{rev1}/comments")
 
     thread.get_by_role("button", name=re.compile(r"^Mark comment \d+ as resolved$")).click()
     expect(success_banner(author)).to_contain_text("Comment resolved")
     expect(author.locator("main")).to_contain_text("0 unresolved, 1 resolved.")
-    expect(thread.locator(".govuk-tag")).to_have_text("Resolved")
+    expect(thread.get_by_role("heading").get_by_role("strong")).to_have_text("Resolved")
     expect(thread).to_contain_text("Resolved by Alex Author")
 
     author.goto(f"{rev1}/sections/need")
@@ -278,7 +291,7 @@ def test_review_request_changes_sign_off_approve_and_revise(
     dpo.get_by_role("link", name="Sign-off", exact=True).click()
     expect(dpo).to_have_url(f"{live_server}{rev1}/sign-off")
     expect(dpo.get_by_role("heading", name="Decision")).to_be_visible()
-    blockers = dpo.locator(".govuk-inset-text").filter(has_text="Before this revision can be approved")
+    blockers = block_opening_with(dpo, "Before this revision can be approved")
     expect(blockers).to_contain_text("Record the DPO's advice before approving")
     expect(blockers).to_contain_text("Record who keeps the assessment under review and when it is next reviewed")
     assert_accessible(dpo)
@@ -298,10 +311,11 @@ def test_review_request_changes_sign_off_approve_and_revise(
     dpo.get_by_role("button", name="Sign", exact=True).click()
     expect(dpo).to_have_url(f"{live_server}{rev1}/sign-off")
     expect(success_banner(dpo)).to_contain_text("“DPO advice provided” recorded")
-    advice_row = dpo.locator(".govuk-summary-list__row").filter(has_text="DPO advice provided")
+    advice_row = summary_row(dpo.get_by_role("main"), "DPO advice provided")
     expect(advice_row).to_contain_text("Dana Protection")
     expect(advice_row).to_contain_text("Recommendation: Proceed")
-    expect(advice_row.locator(".govuk-tag")).to_have_text("Current")
+    expect(advice_row.get_by_text("Current", exact=True)).to_be_visible()  # its tag
+    expect(advice_row).not_to_contain_text("Signed for earlier content")
     expect(blockers).not_to_contain_text("Record the DPO's advice before approving")
     expect(blockers).to_contain_text("Record who keeps the assessment under review")
 
@@ -311,7 +325,7 @@ def test_review_request_changes_sign_off_approve_and_revise(
     dpo.get_by_label("Next review date").fill("2027-04-30")
     dpo.get_by_role("button", name="Sign", exact=True).click()
     expect(success_banner(dpo)).to_contain_text("“This assessment will be kept under review by” recorded")
-    review_row = dpo.locator(".govuk-summary-list__row").filter(has_text="kept under review by")
+    review_row = summary_row(dpo.get_by_role("main"), "kept under review by")
     expect(review_row).to_contain_text("Next review: 2027-04-30")
     expect(blockers).to_have_count(0)
 
@@ -336,7 +350,7 @@ def test_review_request_changes_sign_off_approve_and_revise(
         expect(summary.get_by_role("link", name=message)).to_be_visible()
     expect(author).to_have_title(re.compile(r"^Error: "))
     expect(author).to_have_url(f"{live_server}/assessments/{ref}/revisions/new")
-    expect(summary).to_be_focused()
+    expect(error_summary_box(author)).to_be_focused()
     summary.get_by_role("link", name="Enter the date of the decision as day, month and year").click()
     expect(author.get_by_role("group", name="Date of the decision").get_by_label("Day", exact=True)).to_be_focused()
 
@@ -355,7 +369,7 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(success_banner(author)).to_contain_text("Revision 2 started from revision 1")
     expect(author.get_by_role("heading", level=1)).to_have_text("Revision 2")
     expect(state_tag(author)).to_have_text("Draft")
-    decision_text = author.locator("main .govuk-inset-text").filter(has_text="Started from revision 1")
+    decision_text = block_opening_with(author.get_by_role("main"), re.compile(r"^Started from revision 1\."))
     expect(decision_text).to_contain_text(
         f"Decision of 15 April 2026 (Assistant Chief Constable, The live facial recognition project board): "
         f"{DECISION}")
@@ -388,10 +402,9 @@ def test_review_request_changes_sign_off_approve_and_revise(
     expect(retention_diff).to_contain_text("Retention rules: 1 added; 3 unchanged")
     added_heading = retention_diff.get_by_role("heading", level=4, name=re.compile(r"^Row \S+ added: Alert images$"))
     expect(added_heading).to_be_visible()
-    kept_for = retention_diff.locator(".govuk-summary-list__row").filter(
-        has=author.locator(".govuk-summary-list__key", has_text="Kept for"))
+    kept_for = summary_row(retention_diff, "Kept for")
     # Marked as inserted, with the words screen readers announce ("added: ").
-    expect(kept_for.locator(".govuk-summary-list__value ins.dpia-diff-ins")).to_have_text("added: 30 days")
+    expect(kept_for.get_by_role("definition").locator("ins.dpia-diff-ins")).to_have_text("added: 30 days")
     # Nothing else changed between the revisions.
     expect(author.locator(".dpia-diff__summary").filter(has_text=re.compile(r"^(?!No changes$)"))).to_have_count(1)
     assert_accessible(author)

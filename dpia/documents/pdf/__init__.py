@@ -4,9 +4,9 @@
 name from the module that holds it.
 
 Every string in a `Document` is user text, and reportlab's `Paragraph` reads markup in whatever text it is
-given, so no document string reaches a Paragraph unescaped (security.md X1, §3.6; the rule in full is in
+given, so no document string reaches a Paragraph unescaped (docs/security.md X1; the rule in full is in
 `text`). "Page X of Y", the contents' page numbers and the bookmarks cost one layout pass, not two or three
-(security.md X3; see `layout`).
+(docs/security.md X3; see `layout`).
 
 - `styles`: page geometry, colours, paragraph and table styles, and reportlab's lock-down (no scheme and no
   host is trusted), in force for every build since `builder` and every module that draws import `styles`.

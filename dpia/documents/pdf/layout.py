@@ -3,7 +3,7 @@ bookmarks.
 
 One layout pass: "Page X of Y", the contents' page numbers and the bookmarks are added when the canvas is
 saved, once the page count and the page each part starts on are known (the deferred-canvas recipe). That
-costs half of what `multiBuild`'s two or three passes would (security.md X3).
+costs half of what `multiBuild`'s two or three passes would (docs/security.md X3).
 """
 
 from __future__ import annotations

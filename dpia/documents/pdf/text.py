@@ -2,7 +2,7 @@
 
 Every string in a `Document` is user text, and reportlab's `Paragraph` parses an XML-like markup
 (`<a href>`, `<img src>`, `<font>`, …) in whatever text it is given: an unclosed tag stops the export,
-`<a>` plants a live link and `<img>` embeds a server file (security.md X1, §3.6). So no document string
+`<a>` plants a live link and `<img>` embeds a server file (docs/security.md X1). So no document string
 reaches a Paragraph unescaped: plain strings go through `xml.sax.saxutils.escape` (`escape_text` and
 `escape_lines` here), and Markdown answers go through the project's one sanitising path (`render_markdown`)
 and are then mapped, tag by tag from an allow-list, onto the few Paragraph tags the PDF's modules write

@@ -2,7 +2,7 @@
 
 Public requests serve these stored bytes. Only two markers in the page are replaced per request,
 with small autoescaped fragments (notices and the revision history), so no Markdown or PDF work
-happens on a public request.
+happens when the public reads a page.
 """
 
 from __future__ import annotations

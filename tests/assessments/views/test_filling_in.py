@@ -1,0 +1,267 @@
+"""The filling-in pages: task list, section pages, table rows, check your answers."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from dpia.accounts.rules import Role
+from dpia.assessments.models import Answer, Revision
+from dpia.assessments.services.content import load_content
+from dpia.review.rules.states import RevisionState
+from forms.assessments import field_name
+from tests import factories
+from tests.web import csrf_token, sign_in
+
+
+@pytest.fixture()
+def revision(db):
+    team = factories.create_team()
+    assessment = factories.create_assessment(team, reference="DPIA-2026-100",
+                                             version=factories.create_questionnaire_version())
+    return assessment.revisions[0]
+
+
+@pytest.fixture()
+def author(revision):
+    return factories.create_user(teams=(revision.assessment.team,), name="Alex Author")
+
+
+BASE = "/assessments/DPIA-2026-100/revisions/1"
+
+
+def form_data(client, path, **answers):
+    data = {"csrf_token": csrf_token(client, path), "lock_version": lock_version(client, path)}
+    for key, value in answers.items():
+        data[field_name(key)] = value
+    return data
+
+
+def lock_version(client, path):
+    match = re.search(r'id="lock_version" name="lock_version" type="hidden" value="(\d+)"',
+                      client.get(path).get_data(as_text=True))
+    return match.group(1) if match else "0"
+
+
+def test_task_list_shows_each_section_and_progress(client, author, login_as):
+    login_as(author)
+    body = client.get(BASE).get_data(as_text=True)
+    assert "Basics" in body and "Later" in body
+    assert "You have completed 0 of 2 sections" in body
+    assert "0 of 3 required answers" in body
+    # Basics is untouched; Later already holds the questionnaire's prefilled deployment record.
+    assert body.count("Not yet started") == 1 and body.count("In progress") == 1
+
+
+def test_saving_a_section_updates_the_task_list(client, author, login_as, db):
+    login_as(author)
+    path = f"{BASE}/sections/basics"
+    data = form_data(client, path, **{"basics.aims": "Find people", "basics.name": "Trial", "basics.children": "no"})
+    response = client.post(path, data=data)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(BASE)
+    body = client.get(BASE).get_data(as_text=True)
+    assert "Basics saved and complete." in body
+    assert "You have completed 1 of 2 sections" in body
+    assert "3 of 3 required answers" in body
+
+
+def test_validation_error_keeps_everything_typed(client, author, login_as, db):
+    login_as(author)
+    path = f"{BASE}/sections/basics"
+    data = form_data(client, path, **{"basics.aims": "My long *answer*", "basics.name": "Trial <b>x</b>",
+                                      "basics.people": "a few", "basics.publish": "2018-Q2",
+                                      "basics.criteria": ["biometric", "monitoring"]})
+    data[field_name("basics.start")] = ["31", "2", "2018"]
+    data[f"{field_name('basics.owner')}-name"] = "Jo Marsh"
+    response = client.post(path, data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "There is a problem" in body and "<title>Error: Basics" in body
+    assert "People affected must be a number, like 104" in body
+    assert "Start date must be a real date" in body
+    assert "My long *answer*" in body and "Trial &lt;b&gt;x&lt;/b&gt;" in body
+    assert 'value="a few"' in body and 'value="2018-Q2"' in body and 'value="Jo Marsh"' in body
+    assert 'value="biometric" checked' in body.replace("\n", " ") or re.search(r'value="biometric"[^>]*checked', body)
+    assert 'value="31"' in body
+    assert db.session.scalars(select(Answer)).all() == []
+
+
+def test_preview_renders_markdown_without_saving(client, author, login_as, db):
+    login_as(author)
+    path = f"{BASE}/sections/basics"
+    data = form_data(client, path, **{"basics.aims": "**Bold** and <script>alert(1)</script>"})
+    data["action"] = "preview"
+    body = client.post(path, data=data).get_data(as_text=True)
+    assert "<strong>Bold</strong>" in body
+    assert "<script>alert(1)</script>" not in body
+    assert db.session.scalars(select(Answer)).all() == []
+
+
+def test_conflict_keeps_my_text_beside_theirs(client, app, author, login_as, db):
+    login_as(author)
+    path = f"{BASE}/sections/basics"
+    stale = form_data(client, path, **{"basics.aims": "My version of the aims", "basics.name": "Mine"})
+    colleague = factories.create_user(teams=(author.memberships[0].team,), name="Casey Colleague")
+    other = app.test_client()
+    sign_in(other, colleague.email, factories.PASSWORD)
+    assert other.post(path, data=form_data(other, path, **{"basics.aims": "Their version"})).status_code == 302
+    response = client.post(path, data=stale)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Casey Colleague saved this section after you opened it" in body
+    assert "My version of the aims" in body and "Their version" in body
+    # Saving again from the conflict page knowingly replaces theirs.
+    retry = {**stale, "lock_version": lock_version_from(body), "csrf_token": stale["csrf_token"]}
+    assert client.post(path, data=retry).status_code == 302
+    assert db.session.scalar(select(Answer.value).where(Answer.question_key == "basics.aims")) == \
+        "My version of the aims"
+
+
+def lock_version_from(body):
+    return re.search(r'id="lock_version" name="lock_version" type="hidden" value="(\d+)"', body).group(1)
+
+
+def test_conditional_question_hidden_until_it_applies(client, author, login_as):
+    login_as(author)
+    path = f"{BASE}/sections/basics"
+    body = client.get(path).get_data(as_text=True)
+    block = re.search(r'<div class="dpia-question" id="basics.children_safeguards"[^>]*>', body).group(0)
+    assert "hidden" in block and 'data-show-if-values="yes"' in block
+    client.post(path, data=form_data(client, path, **{"basics.aims": "a", "basics.name": "b",
+                                                      "basics.children": "yes"}))
+    block = re.search(r'<div class="dpia-question" id="basics.children_safeguards"[^>]*>',
+                      client.get(path).get_data(as_text=True)).group(0)
+    assert "hidden" not in block
+    # A question conditional on another section's answer is left out when it does not apply.
+    assert 'id="later.reason"' not in client.get(f"{BASE}/sections/later").get_data(as_text=True)
+
+
+def test_table_rows_through_the_pages(client, author, login_as, db):
+    login_as(author)
+    new = f"{BASE}/tables/later.retention/rows/new"
+    data = {"csrf_token": csrf_token(client, new), "lock_version": "0", "f-data_category": "Alert images",
+            "f-period_days": "thirty", "f-trigger": "on_alert", "f-justification": "Complaints",
+            "f-deletion_method": "automatic"}
+    refused = client.post(new, data=data)
+    assert refused.status_code == 400
+    assert "Kept for must be a number" in refused.get_data(as_text=True)
+    assert 'value="Alert images"' in refused.get_data(as_text=True)
+    data["f-period_days"] = "30"
+    assert client.post(new, data=data).status_code == 302
+    section = client.get(f"{BASE}/sections/later").get_data(as_text=True)
+    assert "Alert images" in section and "30 days" in section
+    change = re.search(r'href="(/assessments/DPIA-2026-100/revisions/1/tables/later.retention/rows/[0-9a-f]+)"',
+                       section).group(1)
+    edit = client.post(change, data={**data, "f-period_days": "31", "lock_version": "1",
+                                     "csrf_token": csrf_token(client, change)})
+    assert edit.status_code == 302
+    assert "31 days" in client.get(f"{BASE}/sections/later").get_data(as_text=True)
+    stale = client.post(change, data={**data, "f-period_days": "45", "lock_version": "1",
+                                      "csrf_token": csrf_token(client, change)})
+    assert stale.status_code == 409
+    assert "Someone else changed this row" in stale.get_data(as_text=True)
+    remove = change + "/remove"
+    assert "Remove row 1?" in client.get(remove).get_data(as_text=True)
+    assert client.post(remove, data={"csrf_token": csrf_token(client, remove), "lock_version": "2"}).status_code == 302
+    assert "Alert images" not in client.get(f"{BASE}/sections/later").get_data(as_text=True)
+
+
+def test_check_answers_lists_answers_missing_and_tables(client, author, login_as):
+    login_as(author)
+    path = f"{BASE}/sections/basics"
+    client.post(path, data=form_data(client, path, **{"basics.aims": "Find **wanted** people",
+                                                      "basics.children": "no", "basics.publish": "2018-Q2"}))
+    body = client.get(f"{BASE}/check").get_data(as_text=True)
+    assert "<strong>wanted</strong>" in body
+    assert "2018-Q2 (the second quarter of 2018)" in body
+    assert re.search(r"Project name</dt>\s*<dd[^>]*>\s*<strong\b[^>]*>Required</strong>\s*Not answered", body)
+    assert "2 of 104 (1.9%)" in body  # the prefilled deployment row, rate with its denominator
+    assert f'href="{BASE}/sections/basics#basics.name"' in body
+
+
+def test_people_outside_the_team_get_404_and_reviewers_cannot_edit(client, revision, login_as):
+    login_as(factories.create_user(Role.TEAM_MEMBER))
+    assert client.get(BASE).status_code == 404
+    assert client.get(f"{BASE}/sections/basics").status_code == 404
+
+
+def test_reviewer_reads_but_cannot_edit(client, revision, login_as):
+    login_as(factories.create_user(Role.REVIEWER))
+    assert client.get(BASE).status_code == 200
+    assert client.get(f"{BASE}/check").status_code == 200
+    assert client.get(f"{BASE}/sections/basics").status_code == 403
+
+
+def test_approved_revisions_are_read_only(client, revision, author, login_as, db):
+    revision.state = RevisionState.APPROVED
+    db.session.commit()
+    login_as(author)
+    assert client.get(f"{BASE}/sections/basics").status_code == 403
+    assert client.get(f"{BASE}/tables/later.retention/rows/new").status_code == 403
+    assert "/sections/basics" not in client.get(BASE).get_data(as_text=True)
+
+
+def test_unknown_section_or_table_is_404(client, author, login_as):
+    login_as(author)
+    assert client.get(f"{BASE}/sections/nope").status_code == 404
+    assert client.get(f"{BASE}/tables/basics.aims/rows/new").status_code == 404
+    assert client.get(f"{BASE}/tables/later.retention/rows/0123abcd").status_code == 404
+    assert client.get("/assessments/DPIA-2026-100/revisions/9").status_code == 404
+
+
+def test_section_page_statement_count_does_not_grow(client, author, login_as, db, count_queries):
+    from dpia.assessments.services import rows as service
+
+    login_as(author)
+    path = f"{BASE}/sections/later"
+    client.get(path)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    rev = db.session.scalar(select(Revision).where(Revision.assessment.has(reference="DPIA-2026-100")))
+    for index in range(12):
+        service.add_row(actor=author, now=factories.NOW, content=load_content(rev), question_key="later.retention",
+                        raw={"data_category": f"Data {index}", "period_days": str(index), "trigger": "on_alert",
+                             "justification": "Because", "deletion_method": "manual"})
+        service.add_row(actor=author, now=factories.NOW, content=load_content(rev), question_key="later.risks",
+                        raw={"description": f"Risk {index}", "likelihood": "remote", "severity": "severe"})
+    db.session.commit()
+    with count_queries() as many:
+        body = client.get(path).get_data(as_text=True)
+    assert "Data 11" in body and "Risk 11" in body
+    assert many.count == few.count
+
+
+def definition_with(questions: int, key: str) -> str:
+    text = (factories.FIXTURES / "all-types.yaml").read_text()
+    head = text[: text.index("sections:")].replace("key: all-types", f"key: {key}")
+    lines = [f"      - {{key: big.q{n}, label: Question {n}, type: markdown, required: true}}"
+             for n in range(questions)]
+    return head + "sections:\n  - key: big\n    title: Big\n    questions:\n" + "\n".join(lines) + (
+        "\n      - {key: big.rows, label: Rows, type: table, rows: access_rule}\n")
+
+
+def test_section_statement_count_does_not_grow_with_questions(client, db, login_as, count_queries):
+    from dpia.assessments.models import Answer
+    from dpia.questionnaires.rules.schema import parse
+    from dpia.questionnaires.services import load_definition
+
+    team = factories.create_team()
+    author = factories.create_user(teams=(team,))
+    counts = {}
+    for size in (3, 40):
+        version = load_definition(parse(definition_with(size, f"big-{size}")), now=factories.NOW).version
+        assessment = factories.create_assessment(team, reference=f"DPIA-BIG-{size}", version=version)
+        for n in range(size):
+            db.session.add(Answer(revision=assessment.revisions[0], question_key=f"big.q{n}", value=f"Answer {n}",
+                                  updated_at=factories.NOW))
+    db.session.commit()
+    login_as(author)
+    for size in (3, 40):
+        path = f"/assessments/DPIA-BIG-{size}/revisions/1/sections/big"
+        client.get(path)
+        with count_queries() as counter:
+            body = client.get(path).get_data(as_text=True)
+        assert f"Answer {size - 1}" in body
+        counts[size] = counter.count
+    assert counts[3] == counts[40]

@@ -1,0 +1,68 @@
+"""`flask dpia demo`: the motivating case, and its refusal in production."""
+
+from sqlalchemy import func, select
+
+from dpia.accounts.models import User
+from dpia.assessments.models import Answer, Assessment, Revision
+from tests.cli import run
+
+
+def test_demo_loads_the_motivating_case(app, db):
+    result = run(app, "demo")
+    assert result.exit_code == 0, result.output
+    assert "dpo@demo.test" in result.output and "demonstration-only" in result.output
+    assessment = db.session.scalar(select(Assessment).where(Assessment.reference == "DPIA-2017-004"))
+    assert assessment.title == "Live facial recognition trial"
+    assert assessment.team.name == "Live Facial Recognition"
+    first, second = assessment.revisions
+    assert first.created_at.year == 2017 and first.created_at.month == 4
+    assert second.number == 2 and "30 days" in second.rationale
+    scope = {number: db.session.scalar(
+        select(Answer.value).join(Revision).where(Revision.assessment_id == assessment.id,
+                                                  Revision.number == number,
+                                                  Answer.question_key == "processing.scope"))
+        for number in (1, 2)}
+    assert "30 days" in scope[2] and "30 days" not in scope[1]
+    again = run(app, "demo", "--if-empty")
+    assert again.exit_code == 0
+    assert "already has accounts" in again.output
+
+
+def test_demo_is_refused_in_production_unless_asked(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_ALLOWED", False)
+    refused = run(app, "demo")
+    assert refused.exit_code == 1
+    assert "production" in refused.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+    allowed = run(app, "demo", "--allow-production")
+    assert allowed.exit_code == 0
+
+
+def test_demo_carries_the_lfr_facts(app, db):
+    from dpia.assessments.models import AccessRule, Measure, RetentionRule, Risk, TableRow
+
+    assert run(app, "demo").exit_code == 0
+    assessment = db.session.scalar(select(Assessment).where(Assessment.reference == "DPIA-2017-004"))
+    first, second = assessment.revisions
+
+    def retention(revision):
+        return {(r.data_category, r.period_days, r.trigger) for r in db.session.scalars(
+            select(RetentionRule).where(RetentionRule.revision_id == revision.id,
+                                        RetentionRule.question_key == "lfr.retention"))}
+
+    alert_rule = ("Alert images and match data (confirmed and incorrect alerts)", 30, "on_alert")
+    assert alert_rule in retention(second) and alert_rule not in retention(first)
+    assert ("Faces that do not match the watchlist", 0, "on_capture") in retention(first) & retention(second)
+    access = db.session.scalars(select(AccessRule).where(AccessRule.revision_id == second.id,
+                                                         AccessRule.question_key == "lfr.access")).all()
+    assert [(a.data_category, a.who) for a in access] == [
+        ("Alert images", "Officers and staff assigned to the deployment")]
+    risks = db.session.scalars(select(Risk).where(Risk.revision_id == second.id)).all()
+    assert len(risks) == 10 and sum(1 for r in risks if r.overall) == 4
+    measures = db.session.scalars(select(Measure).where(Measure.revision_id == second.id)).all()
+    assert {m.risk_uid for m in measures} <= {r.row_uid for r in risks} and len(measures) == 3
+    deployment = db.session.scalar(select(TableRow).where(TableRow.revision_id == second.id,
+                                                          TableRow.question_key == "lfr.deployments"))
+    assert (deployment.cells["alerts"], deployment.cells["confirmed"], deployment.cells["incorrect"]) == (104, 2, 102)
+    assert deployment.cells["age_recorded"] is False
+    assert "faces_scanned" not in deployment.cells  # not recorded, which is not zero

@@ -1,0 +1,71 @@
+"""The public document and scheduling: withheld text left out, rendered once, redactions frozen."""
+
+from datetime import timedelta
+
+import pytest
+
+from dpia.assessments.services.content import load_content
+from dpia.core.errors import ConflictError, ValidationError
+from dpia.publication.rules import Exemption, Scope, TargetType
+from dpia.publication.services.redactions import set_redaction
+from dpia.publication.services.register import register
+from dpia.publication.services.scheduling import document_for, schedule
+from tests import factories
+from tests.factories import CANARY, approve, decide
+
+NOW = factories.NOW
+
+
+def redact_all(setup):
+    dpo, revision = setup["dpo"], setup["revision"]
+    set_redaction(actor=dpo, now=NOW, content=load_content(revision), target_type=TargetType.QUESTION,
+                  target_key="basics.name", exemption=Exemption.S40_2, reason="Names of staff")
+    set_redaction(actor=dpo, now=NOW, content=load_content(revision), target_type=TargetType.ROW,
+                  target_key=setup["hidden_row"], exemption=Exemption.S31_3, reason="Tactics")
+
+
+def test_public_document_drops_withheld_text_internal_keeps_it(db, setup):
+    approve(setup)
+    redact_all(setup)
+    public = document_for(load_content(setup["revision"]), organisation="Org", public=True)
+    text = " ".join(public.text_parts())
+    assert CANARY not in text
+    assert "Withheld under FOI Act s.40(2): Names of staff" in text
+    assert "Withheld under FOI Act s.31(3): Tactics" in text
+    assert "Public aims text" in text and "Visible rule" in text
+    assert "Dana Protection" not in text  # officials' names stay internal
+    internal = document_for(load_content(setup["revision"]), organisation="Org", public=False)
+    assert CANARY in " ".join(internal.text_parts())
+
+
+def test_summary_scope_publishes_only_the_summary(db, setup):
+    approve(setup)
+    document = document_for(load_content(setup["revision"]), organisation="Org", public=True, scope=Scope.SUMMARY)
+    assert [s.title for s in document.sections] == ["Summary"]
+    assert document.notes == ("Only a summary of this assessment is published.",)
+
+
+def test_schedule_renders_once_and_freezes_redactions(db, setup):
+    approve(setup)
+    redact_all(setup)
+    with pytest.raises(ValidationError, match="decision"):
+        schedule(actor=setup["dpo"], now=NOW, content=load_content(setup["revision"]),
+                 publish_at=NOW + timedelta(days=1), organisation="Org")
+    decide(setup)
+    publication = schedule(actor=setup["dpo"], now=NOW, content=load_content(setup["revision"]),
+                           publish_at=NOW + timedelta(days=1), organisation="Org")
+    assert publication.pdf.startswith(b"%PDF") and len(publication.html_sha256) == 64
+    assert CANARY not in publication.html and CANARY not in publication.json and CANARY not in publication.search_text
+    assert "Withheld under FOI Act s.31(3): Tactics" in publication.html
+    with pytest.raises(ConflictError):
+        set_redaction(actor=setup["dpo"], now=NOW, content=load_content(setup["revision"]),
+                      target_type=TargetType.QUESTION, target_key="basics.aims", exemption=Exemption.S22,
+                      reason="too late")
+    assert register(NOW).total == 0  # not yet: publish_at is tomorrow
+    assert register(NOW + timedelta(days=2)).total == 1
+
+
+def test_only_approved_revisions_are_scheduled(db, setup):
+    with pytest.raises(ValidationError, match="approved"):
+        schedule(actor=setup["dpo"], now=NOW, content=load_content(setup["revision"]), publish_at=NOW,
+                 organisation="Org")

@@ -1,0 +1,94 @@
+"""Staff publication pages, the internal PDF, and the demo's publication facts end to end."""
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from dpia.publication.models import Publication, PublicationDecision, Redaction
+from tests import factories
+from tests.factories import CANARY, approve
+from tests.web import as_user, csrf_token, sign_in
+
+REF = "DPIA-2026-400"
+BASE = f"/assessments/{REF}/revisions/1/publication"
+
+
+@pytest.fixture()
+def approved(db):
+    data = factories.create_publication_setup()
+    approve(data)
+    db.session.commit()
+    return data
+
+
+def test_dpo_decides_redacts_previews_and_schedules(app, db, approved):
+    dpo = as_user(app, approved["dpo"])
+    token = csrf_token(dpo, BASE)
+    bad = dpo.post(f"{BASE}/decision", data={"csrf_token": token, "decided_on": ["11", "12", "2017"],
+                                             "decided_by": "DPO", "scope": "redacted", "planned": "soonish",
+                                             "channel": "Website"})
+    assert bad.status_code == 400
+    body = bad.get_data(as_text=True)
+    assert "quarter like 2018-Q2" in body and 'value="soonish"' in body  # what was typed stays
+    ok = dpo.post(f"{BASE}/decision", data={"csrf_token": token, "decided_on": ["11", "12", "2017"],
+                                            "decided_by": "DPO", "scope": "redacted", "planned": "2018-Q2",
+                                            "channel": "Website"})
+    assert ok.status_code == 302
+    assert db.session.scalar(select(PublicationDecision.planned)) == "2018-Q2"
+    assert dpo.post(f"{BASE}/redactions", data={"csrf_token": token, "target": "question:basics.name",
+                                                "exemption": "s40_2", "redaction_reason": "Staff names"}
+                    ).status_code == 302
+    assert db.session.scalar(select(Redaction.exemption)) == "s40_2"
+    preview = dpo.get(f"{BASE}/preview").get_data(as_text=True)
+    assert "Withheld under FOI Act s.40(2): Staff names" in preview and "Secret CANARY" not in preview
+    scheduled = dpo.post(f"{BASE}/schedule", data={"csrf_token": token, "publish_date": ["1", "6", "2030"],
+                                                   "publish_time": "09:30"})
+    assert scheduled.status_code == 302
+    publication = db.session.scalar(select(Publication))
+    assert publication.publish_at.isoformat() == "2030-06-01T08:30:00+00:00"  # 09:30 British Summer Time
+    page = dpo.get(BASE).get_data(as_text=True)
+    assert "Scheduled</strong>" in page and "Withhold a part" not in page  # frozen once scheduled
+
+
+def test_only_the_dpo_changes_publication(app, db, approved):
+    author = as_user(app, approved["author"])
+    token = csrf_token(author, BASE)
+    assert author.get(BASE).status_code == 200  # the team can read the plan
+    assert author.post(f"{BASE}/decision", data={"csrf_token": token}).status_code == 403
+    assert author.post(f"{BASE}/redactions", data={"csrf_token": token}).status_code == 403
+    assert "Record a decision to publish" not in author.get(BASE).get_data(as_text=True)
+
+
+def test_internal_pdf_is_complete_and_marked_draft_until_approved(app, db, approved):
+    author = as_user(app, approved["author"])
+    response = author.get(f"/assessments/{REF}/revisions/1.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert CANARY in text  # internal: nothing withheld
+    assert "DRAFT" not in text  # approved
+    approved["revision"].state = approved["revision"].state.SUBMITTED
+    db.session.commit()
+    draft = author.get(f"/assessments/{REF}/revisions/1.pdf").data
+    assert "DRAFT" in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(draft)).pages)
+
+
+class TestDemo:
+    def test_revision_one_is_public_with_the_watchlist_withheld(self, app, demo):
+        public = app.test_client()
+        page = public.get("/register/DPIA-2017-004").get_data(as_text=True)
+        assert "Live facial recognition trial" in page
+        assert "Withheld under FOI Act s.31(3)" in page
+        assert public.get("/register/DPIA-2017-004/2").status_code == 404
+        upcoming = public.get("/register/upcoming").get_data(as_text=True)
+        assert "2018-Q2 (the second quarter of 2018)" in upcoming and "Overdue" in upcoming
+
+    def test_dpo_dashboard_shows_the_overdue_publication(self, app, demo, db):
+        client = app.test_client()
+        assert sign_in(client, "dpo@demo.test", "demonstration-only").status_code == 302
+        body = client.get("/").get_data(as_text=True)
+        overdue = body[body.index("Publications overdue"):]
+        assert "DPIA-2017-004 revision 2" in overdue and "2018-Q2" in overdue
+        assert date(2018, 4, 30).strftime("%-d %B %Y") in body  # revision 1's review date has passed
