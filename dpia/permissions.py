@@ -11,7 +11,7 @@ from typing import Protocol
 
 from dpia.accounts.rules import Role
 from dpia.core.permissions import Actor, has_any_role
-from dpia.review.rules.sign_off import SignOffKind
+from dpia.review.rules.sign_off import SignOffKind, kinds_for
 from dpia.review.rules.states import Action, RevisionState, next_state
 
 
@@ -30,12 +30,14 @@ class RevisionLike(Protocol):
     def assessment(self) -> OwnedByTeam: ...
 
 
-# Reviewers and DPOs look across every team's assessments; administrators run the service.
-_OVERSIGHT_ROLES = frozenset({Role.REVIEWER, Role.DPO, Role.ADMIN})
+# Reviewers, DPOs and approvers look across every team's assessments; administrators run the service.
+_OVERSIGHT_ROLES = frozenset({Role.REVIEWER, Role.DPO, Role.APPROVER, Role.ADMIN})
+# The people who review a team's work: never a member of that team (segregation of duties).
+_REVIEWING_ROLES = frozenset({Role.REVIEWER, Role.DPO, Role.APPROVER})
 
 
 def can_list_all_assessments(actor: Actor | None) -> bool:
-    """Reviewers, DPOs and administrators see every assessment; team members only their teams'."""
+    """Reviewers, DPOs, approvers and administrators see every assessment; team members only their teams'."""
     return has_any_role(actor, _OVERSIGHT_ROLES)
 
 
@@ -56,38 +58,75 @@ def in_owning_team(actor: Actor | None, revision: RevisionLike) -> bool:
     return actor is not None and revision.assessment.team_id in actor.team_ids
 
 
-def can_transition(actor: Actor | None, revision: RevisionLike, action: Action, *, edited: bool) -> bool:
+def can_transition(actor: Actor | None, revision: RevisionLike, action: Action, *, edited: bool,
+                   advised: bool = False, screening_only: bool = False) -> bool:
     """Whether `actor` may take `action` on `revision` now.
 
-    :param edited: the actor changed this revision's content. Nobody reviews, signs off or approves
-        their own work (segregation of duties), whatever roles they hold.
+    Segregation of duties: nobody in the owning team, and nobody who edited the revision, requests
+    changes, sends it for sign-off, or approves or rejects it, whatever roles they hold. The DPO advises
+    and the approver decides; whoever recorded the DPO's advice does not approve the same revision. A
+    screening record (no assessment required) is decided by a DPO.
+
+    :param edited: the actor changed this revision's content.
+    :param advised: the actor recorded the DPO's advice on it.
+    :param screening_only: the revision is a screening record.
     """
     if actor is None or next_state(revision.state, action) is None:
         return False
     if action in (Action.SUBMIT, Action.WITHDRAW):
         return in_owning_team(actor, revision)
-    if action in (Action.REQUEST_CHANGES, Action.SEND_FOR_SIGN_OFF):
-        return has_any_role(actor, {Role.REVIEWER, Role.DPO}) and not edited
+    if edited or in_owning_team(actor, revision):
+        return False
+    if action is Action.REQUEST_CHANGES:
+        return has_any_role(actor, _REVIEWING_ROLES)
+    if action is Action.SEND_FOR_SIGN_OFF:
+        return has_any_role(actor, {Role.REVIEWER, Role.DPO})
     if action in (Action.APPROVE, Action.REJECT):
-        return has_any_role(actor, {Role.DPO}) and not edited
+        if screening_only:
+            return has_any_role(actor, {Role.DPO})
+        return has_any_role(actor, {Role.APPROVER}) and not advised
     return False  # superseding is done by the system when a later revision is approved
+
+
+def independence_problem(actor: Actor | None, revision: RevisionLike, *, edited: bool,
+                         advised: bool = False) -> str | None:
+    """Why `actor` may not review, sign off or decide on this revision, in words for the page (None if
+    nothing stands in the way), so an organisation whose only DPO is in the team sees why, not nothing."""
+    if actor is None or not has_any_role(actor, _REVIEWING_ROLES):
+        return None
+    if in_owning_team(actor, revision):
+        return ("You are a member of the team that owns this assessment, so you cannot send it for sign-off, "
+                "record its sign-off or decide on it. Someone outside the team must do that, even if you hold "
+                "the role.")
+    if edited:
+        return "You worked on this revision, so you cannot send it for sign-off, sign it off or decide on it."
+    if advised and has_any_role(actor, {Role.APPROVER}):
+        return "You recorded the DPO's advice on this revision, so another approver must decide on it."
+    return None
 
 
 def can_comment(actor: Actor | None, revision: RevisionLike) -> bool:
     """The team and the people reviewing it discuss a revision while it is open."""
     if actor is None or not revision.state.is_open:
         return False
-    return in_owning_team(actor, revision) or has_any_role(actor, {Role.REVIEWER, Role.DPO})
+    return in_owning_team(actor, revision) or has_any_role(actor, _REVIEWING_ROLES)
 
 
-def can_record_sign_off(actor: Actor | None, revision: RevisionLike, kind: SignOffKind, *, edited: bool) -> bool:
-    """Sign-off rows are recorded while a revision awaits sign-off, never by someone who edited it;
-    only a DPO gives DPO advice."""
+def can_record_sign_off(actor: Actor | None, revision: RevisionLike, kind: SignOffKind, *, edited: bool,
+                        screening_only: bool = False) -> bool:
+    """Sign-off rows are recorded while a revision awaits sign-off, by the roles the row names (the DPO
+    advises, the approver accepts or overrules), never by the owning team or someone who edited it. A
+    screening record has only its screening row; a full assessment has every row but that one."""
     if actor is None or edited or revision.state is not RevisionState.AWAITING_SIGN_OFF:
         return False
-    if kind is SignOffKind.DPO_ADVICE:
-        return has_any_role(actor, {Role.DPO})
-    return has_any_role(actor, {Role.REVIEWER, Role.DPO})
+    if in_owning_team(actor, revision) or kind not in kinds_for(screening_only=screening_only):
+        return False
+    return has_any_role(actor, kind.spec.recorded_by)
+
+
+def can_mark_condition_done(actor: Actor | None, revision: RevisionLike) -> bool:
+    """A condition of approval is marked done by the team that must meet it, or by an approver."""
+    return in_owning_team(actor, revision) or has_any_role(actor, {Role.APPROVER})
 
 
 def can_start_revision(actor: Actor | None, assessment: OwnedByTeam, latest_state: RevisionState) -> bool:

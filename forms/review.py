@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
@@ -57,6 +59,45 @@ SignOffForm = type("SignOffForm", (FlaskForm,), {
                             description="For example, Data Protection Officer or Senior Information Risk Owner"),
     **{field.name: _sign_off_input(field) for spec in SIGN_OFF_KINDS.values() for field in spec.fields},
     "notes": TextAreaField("Notes (optional)", widget=GovTextArea()),
+})
+
+
+CONDITION_ROWS = 3  # rows offered for conditions of approval; more can be given by approving again later
+
+
+class Outcome(enum.StrEnum):
+    """The approver's decision."""
+
+    APPROVE = "approve"
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions"
+    REJECT = "reject"
+
+
+OUTCOME_LABELS = {Outcome.APPROVE: "Approve", Outcome.APPROVE_WITH_CONDITIONS: "Approve with conditions",
+                  Outcome.REJECT: "Reject"}
+
+
+def _condition_fields(number: int) -> dict[str, Field]:
+    return {
+        f"condition_{number}_action": TextAreaField(f"Condition {number}: what must be done", widget=GovTextArea(),
+                                                    validators=[Optional(), Length(max=2000)]),
+        f"condition_{number}_owner": StringField(f"Condition {number}: who owns it", widget=GovTextInput(),
+                                                 description="A person or a role",
+                                                 validators=[Optional(), Length(max=200)]),
+        f"condition_{number}_due": ThreePartDateField(f"Condition {number}: due by",
+                                                      description="For example, 31 3 2018", validators=[Optional()]),
+    }
+
+
+# The approver's decision: approve, approve with conditions (each an action with an owner and a due date),
+# or reject with reasons.
+DecisionForm = type("DecisionForm", (FlaskForm,), {
+    "outcome": RadioField("Your decision", widget=GovRadioInput(), validate_choice=False,
+                          choices=[SelectChoice(o.value, label) for o, label in OUTCOME_LABELS.items()],
+                          validators=[InputRequired(message="Select your decision")]),
+    **{name: field for number in range(1, CONDITION_ROWS + 1) for name, field in _condition_fields(number).items()},
+    "note": TextAreaField("Reasons", widget=GovTextArea(), validators=[Optional(), Length(max=5000)],
+                          description="Required when you reject the revision. The team sees this as a comment."),
 })
 
 

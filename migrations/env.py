@@ -107,6 +107,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # Batch operations rebuild a table on SQLite (copy, drop, rename). With foreign keys enforced,
+        # dropping a table that other rows point at fails, so enforcement is off while migrating and every
+        # reference is checked afterwards. The pragma only works outside a transaction, so it goes to the
+        # driver's connection directly, before the app's `begin` hook opens one.
+        raw = connection.connection.dbapi_connection if connection.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -115,6 +122,11 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if raw is not None:
+            dangling = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if dangling:
+                raise RuntimeError(f"the migration left {len(dangling)} rows pointing at rows that do not exist")
 
 
 if context.is_offline_mode():

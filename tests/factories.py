@@ -16,16 +16,17 @@ from pathlib import Path
 
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from dpia import create_app
 from dpia.accounts.models import Membership, Team, User, UserRole
 from dpia.accounts.rules import Role
 from dpia.accounts.services import hash_password
-from dpia.assessments.models import Assessment, Revision, SectionSave
+from dpia.assessments.models import ROW_MODELS, Assessment, Revision, SectionSave
 from dpia.assessments.rules.regimes import Regime
 from dpia.assessments.services.answers import save_section
-from dpia.assessments.services.content import load_content
-from dpia.assessments.services.rows import add_row, prefill_rows
+from dpia.assessments.services.content import cells_of, load_content
+from dpia.assessments.services.rows import add_row, insert_rows, prefill_rows
 from dpia.config import TestConfig
 from dpia.core.extensions import db
 from dpia.publication.rules import Exemption, Scope, TargetType
@@ -33,7 +34,7 @@ from dpia.publication.services.decisions import record_decision
 from dpia.publication.services.redactions import set_redaction
 from dpia.publication.services.scheduling import schedule, withdraw
 from dpia.questionnaires.models import QuestionnaireVersion
-from dpia.questionnaires.rules.definition import Level, RiskModel
+from dpia.questionnaires.rules.definition import Level, QuestionType, RiskModel, RowKind
 from dpia.questionnaires.services import (
     definition_for_version,
     latest_version,
@@ -128,15 +129,18 @@ class StubRevision:
     assessment: StubAssessment = StubAssessment()
 
 
-# Everyone the permission table is written for; "owner" and "dpo_in_team" are in team 1, which owns
-# a `StubRevision`'s assessment.
+# Everyone the permission table is written for; "owner" and the "*_in_team" principals are in team 1,
+# which owns a `StubRevision`'s assessment.
 PRINCIPALS = {
     "owner": StubActor(frozenset({Role.TEAM_MEMBER}), frozenset({1})),
     "other_team": StubActor(frozenset({Role.TEAM_MEMBER}), frozenset({2})),
     "reviewer": StubActor(frozenset({Role.REVIEWER}), frozenset()),
     "dpo": StubActor(frozenset({Role.DPO}), frozenset()),
+    "approver": StubActor(frozenset({Role.APPROVER}), frozenset({2})),
     "admin": StubActor(frozenset({Role.ADMIN}), frozenset()),
+    "reviewer_in_team": StubActor(frozenset({Role.REVIEWER, Role.TEAM_MEMBER}), frozenset({1})),
     "dpo_in_team": StubActor(frozenset({Role.DPO, Role.TEAM_MEMBER}), frozenset({1})),
+    "approver_in_team": StubActor(frozenset({Role.APPROVER, Role.TEAM_MEMBER}), frozenset({1})),
 }
 
 
@@ -207,11 +211,11 @@ def create_assessment(
         load_builtin_questionnaires(now=NOW)
         version = latest_version("uk-dpia")
     assessment = Assessment(reference=reference or f"DPIA-2026-{next(_counter):03d}", title=title,
-                            team=team or create_team(), regime=Regime.UK_GDPR, created_at=NOW)
+                            team=team or create_team(), created_at=NOW)
     db.session.add(assessment)
     for number in range(1, revisions + 1):
-        revision = Revision(assessment=assessment, number=number, state=state, questionnaire_version=version,
-                            created_at=NOW)
+        revision = Revision(assessment=assessment, number=number, state=state, regime=Regime.UK_GDPR,
+                            questionnaire_version=version, created_at=NOW)
         db.session.add(revision)
         db.session.flush()
         prefill_rows(revision, definition_for_version(version), now=NOW)
@@ -228,10 +232,86 @@ ALL_TYPES_RETENTION = {"data_category": "Alert images", "period_days": "30", "tr
                        "justification": "Complaints", "deletion_method": "automatic"}
 
 
+# -- completing a revision so that it passes the gates ------------------------------------------------
+
+def _filler(spec, model, risk_uids: list[str]):  # noqa: ANN001, ANN202
+    """A valid typed value for a question or column, so a test can complete a revision quickly."""
+    kind = spec.type
+    if kind in (QuestionType.MARKDOWN, QuestionType.SHORT_TEXT):
+        return "Completed for the test"
+    source = getattr(spec, "options_from", None)
+    if source in ("likelihood", "severity"):
+        return (model.likelihood if source == "likelihood" else model.severity)[0].key
+    if source == "risks":
+        return risk_uids[:1] if kind is QuestionType.MULTIPLE_CHOICE else (risk_uids[0] if risk_uids else None)
+    choices = [o.value for o in spec.options if not o.exclusive]
+    if kind is QuestionType.SINGLE_CHOICE:
+        return choices[0]
+    if kind is QuestionType.MULTIPLE_CHOICE:
+        return choices[:1]
+    if kind is QuestionType.YES_NO:
+        return False
+    if kind is QuestionType.DATE:
+        return "2018-01-15"
+    if kind is QuestionType.PARTIAL_DATE:
+        return "2018-Q2"
+    if kind is QuestionType.NUMBER:
+        return int(spec.minimum) if spec.minimum is not None else 1
+    if kind is QuestionType.URL:
+        return "https://example.test/policy"
+    if kind is QuestionType.PERSON:
+        return {"name": "Test Person", "role": "Officer"}
+    return None
+
+
+def complete(revision: Revision, author: User | None = None) -> None:
+    """Answer every visible required question and fill every required table of `revision`, with
+    valid values and low-rated risks, so that it passes the completeness gates."""
+    from dpia.assessments.models import Answer
+    from dpia.assessments.services.rows import apply_cells
+
+    for _round in range(4):  # answers can reveal further questions
+        content = load_content(revision)
+        blockers = content.blockers()
+        if not blockers:
+            return
+        definition, model = content.definition, content.definition.risk_model
+        risk_uids = [row.uid for row in content.risk_rows()]
+        for section in content.sections:
+            for question in section.questions:
+                if not question.applies(content.answers):
+                    continue
+                if not question.is_table:
+                    if question.required and content.answers.get(question.key) in (None, "", []):
+                        db.session.add(Answer(revision_id=revision.id, question_key=question.key,
+                                              value=_filler(question, model, risk_uids), updated_at=NOW,
+                                              updated_by_id=author.id if author else None))
+                    continue
+                rows = content.rows.get(question.key, [])
+                needed = max(question.min_rows, 1 if question.required else 0) - len(rows)
+                if needed > 0:
+                    cells = {c.key: _filler(c, model, risk_uids) for c in question.columns
+                             if c.required and not c.is_computed}
+                    insert_rows(revision, question, [cells] * needed, definition, now=NOW, actor=author)
+                model_class = ROW_MODELS[question.row_kind]
+                for stored in db.session.scalars(select(model_class).where(
+                        model_class.revision_id == revision.id, model_class.question_key == question.key)):
+                    current = cells_of(stored, question)
+                    fill = {c.key: _filler(c, model, risk_uids) for c in question.columns
+                            if c.required and not c.is_computed and current.get(c.key) in (None, "", [])}
+                    if question.row_kind is RowKind.RISK and model is not None:
+                        fill |= {"likelihood": model.likelihood[0].key, "severity": model.severity[0].key}
+                    if fill:
+                        apply_cells(stored, question, {**current, **fill}, definition)
+        db.session.flush()
+    assert not load_content(revision).blockers(), load_content(revision).blockers()
+
+
 # -- review: taking a revision to sign-off and signing it ------------------------------------------
 
 def to_sign_off(revision: Revision, people: dict) -> None:
-    """Submit as `people["author"]`, then send for sign-off as `people["reviewer"]`."""
+    """Complete the revision, submit it as `people["author"]`, then send it for sign-off as `people["reviewer"]`."""
+    complete(revision, people["author"])
     transition(actor=people["author"], now=NOW, content=load_content(revision), action=Action.SUBMIT)
     transition(actor=people["reviewer"], now=NOW, content=load_content(revision), action=Action.SEND_FOR_SIGN_OFF)
 
@@ -244,10 +324,29 @@ def sign(revision: Revision, who: User, kind: SignOffKind, **raw: str):  # noqa:
     return outcome.record
 
 
-def sign_all(revision: Revision, people: dict) -> None:
-    """The sign-offs approval needs when no prior consultation is: the DPO's advice, and a review date."""
-    sign(revision, people["dpo"], SignOffKind.DPO_ADVICE, recommendation="proceed", summary="Go ahead")
-    sign(revision, people["dpo"], SignOffKind.KEPT_UNDER_REVIEW, next_review_date="2027-04-30")
+def sign_all(revision: Revision, people: dict, *, advice: str = "Go ahead", notes: str | None = None) -> None:
+    """The step-7 rows approval needs when no consultation applies: the approver accepts the measures and
+    residual risks and the DPO's advice; the DPO advises and keeps the assessment under review."""
+    for who, kind, raw in sign_off_rows(advice):
+        outcome = record_sign_off(actor=people[who], now=NOW, content=load_content(revision), kind=kind,
+                                  position="Officer", notes=notes, raw=raw)
+        assert outcome.errors == {}, outcome.errors
+
+
+def sign_off_rows(advice: str = "Go ahead") -> tuple[tuple[str, SignOffKind, dict[str, str]], ...]:
+    """(who signs, kind, fields) for every row of a full assessment's sign-off, in the ICO's order."""
+    return (("approver", SignOffKind.MEASURES_APPROVED, {}),
+            ("approver", SignOffKind.RESIDUAL_RISKS_APPROVED, {}),
+            ("dpo", SignOffKind.DPO_ADVICE, {"recommendation": "proceed", "summary": advice}),
+            ("approver", SignOffKind.ADVICE_DECISION, {"decision": "accepted"}),
+            ("dpo", SignOffKind.KEPT_UNDER_REVIEW, {"next_review_date": "2027-04-30"}))
+
+
+def approve_revision(revision: Revision, people: dict) -> None:
+    """Take a draft revision through review, sign-off and the approver's decision."""
+    to_sign_off(revision, people)
+    sign_all(revision, people)
+    transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE)
 
 
 # -- publication: an approved revision with parts to withhold --------------------------------------
@@ -262,6 +361,7 @@ def create_publication_setup() -> dict:
     author = create_user(teams=(team,))
     reviewer = create_user(Role.REVIEWER)
     dpo = create_user(Role.DPO, name="Dana Protection")
+    approver = create_user(Role.APPROVER, name="Avery Approver")
     assessment = create_assessment(team, reference="DPIA-2026-400", version=create_questionnaire_version())
     revision = assessment.revisions[0]
     save_section(actor=author, now=NOW, content=load_content(revision), section_key="basics",
@@ -273,19 +373,16 @@ def create_publication_setup() -> dict:
     add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.retention",
             raw={"data_category": "Visible rule", "period_days": "0", "trigger": "on_capture",
                  "justification": "y", "deletion_method": "automatic"})
-    return {"dpo": dpo, "author": author, "reviewer": reviewer, "revision": revision, "hidden_row": row.uid}
+    return {"dpo": dpo, "approver": approver, "author": author, "reviewer": reviewer, "revision": revision,
+            "hidden_row": row.uid}
 
 
 def approve(setup: dict) -> None:
     """Take a `create_publication_setup` revision through review to approval (sign-off notes hold the canary)."""
-    revision, dpo = setup["revision"], setup["dpo"]
-    transition(actor=setup["author"], now=NOW, content=load_content(revision), action=Action.SUBMIT)
-    transition(actor=setup["reviewer"], now=NOW, content=load_content(revision), action=Action.SEND_FOR_SIGN_OFF)
-    for kind, raw in ((SignOffKind.DPO_ADVICE, {"recommendation": "proceed", "summary": f"Advice {CANARY}"}),
-                      (SignOffKind.KEPT_UNDER_REVIEW, {"next_review_date": "2027-01-01"})):
-        record_sign_off(actor=dpo, now=NOW, content=load_content(revision), kind=kind, position="DPO",
-                        notes=f"Note {CANARY}", raw=raw)
-    transition(actor=dpo, now=NOW, content=load_content(revision), action=Action.APPROVE)
+    revision = setup["revision"]
+    to_sign_off(revision, setup)
+    sign_all(revision, setup, advice=f"Advice {CANARY}", notes=f"Note {CANARY}")
+    transition(actor=setup["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE)
 
 
 def decide(setup: dict, planned: str = "2018-Q2", **kwargs):  # noqa: ANN003, ANN201
@@ -304,11 +401,12 @@ ORGANISATION = "Northshire Police"
 class Publisher:
     """Takes revisions from draft to published the way people do, through the services."""
 
-    def __init__(self, *, reviewer: User | None = None, dpo: User | None = None, author_name: str | None = None,
-                 author_email: str | None = None) -> None:
+    def __init__(self, *, reviewer: User | None = None, dpo: User | None = None, approver: User | None = None,
+                 author_name: str | None = None, author_email: str | None = None) -> None:
         self.version = create_questionnaire_version()
         self.reviewer = reviewer or create_user(Role.REVIEWER)
         self.dpo = dpo or create_user(Role.DPO)
+        self.approver = approver or create_user(Role.APPROVER)
         self.author_name, self.author_email = author_name, author_email
         self.authors: dict[int, User] = {}
 
@@ -349,7 +447,12 @@ class Publisher:
         assert outcome.ok, outcome.errors
         return outcome.uid
 
+    def people(self, revision: Revision) -> dict[str, User]:
+        return {"author": self.author(revision.assessment.team), "reviewer": self.reviewer, "dpo": self.dpo,
+                "approver": self.approver}
+
     def submit(self, revision: Revision) -> None:
+        complete(revision, self.author(revision.assessment.team))
         transition(actor=self.author(revision.assessment.team), now=NOW, content=load_content(revision),
                    action=Action.SUBMIT)
 
@@ -357,17 +460,13 @@ class Publisher:
         transition(actor=self.reviewer, now=NOW, content=load_content(revision), action=Action.SEND_FOR_SIGN_OFF)
 
     def sign(self, revision: Revision, *, notes: str | None = None, advice: str = "Go ahead") -> None:
-        for who, kind, raw in ((self.dpo, SignOffKind.DPO_ADVICE, {"recommendation": "proceed", "summary": advice}),
-                               (self.dpo, SignOffKind.KEPT_UNDER_REVIEW, {"next_review_date": "2027-04-30"})):
-            outcome = record_sign_off(actor=who, now=NOW, content=load_content(revision), kind=kind, position="Officer",
-                                      notes=notes, raw=raw)
-            assert outcome.errors == {}
+        sign_all(revision, self.people(revision), advice=advice, notes=notes)
 
     def approve(self, revision: Revision) -> None:
         self.submit(revision)
         self.send_for_sign_off(revision)
         self.sign(revision)
-        transition(actor=self.dpo, now=NOW, content=load_content(revision), action=Action.APPROVE)
+        transition(actor=self.approver, now=NOW, content=load_content(revision), action=Action.APPROVE)
 
     def decide(self, revision: Revision, *, planned: str = "2018-Q2", scope: Scope = Scope.FULL,
                decided_by: str = "Data Protection Officer", now: datetime = NOW):
@@ -376,7 +475,7 @@ class Publisher:
                                channel="The force's website")
 
     def redact(self, revision: Revision, target_type: TargetType, key: str, reason: str,
-               exemption: Exemption = Exemption.S31_1) -> None:
+               exemption: Exemption = Exemption.S31_1_A) -> None:
         set_redaction(actor=self.dpo, now=NOW, content=load_content(revision), target_type=target_type,
                       target_key=key, exemption=exemption, reason=reason)
 

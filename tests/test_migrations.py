@@ -1,5 +1,7 @@
 """Migrations: head matches the models, and every step runs up and down on each database."""
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -77,3 +79,44 @@ def test_enum_columns_keep_their_data_and_refuse_other_values(empty_app):
         with pytest.raises(IntegrityError), db.engine.begin() as connection:
             connection.execute(text("INSERT INTO questionnaire (id, key, title, kind, created_at) "
                                     "VALUES (2, 'r', 'R', 'neither', '2017-04-12 09:30:00')"))
+
+
+def test_the_approver_migration_moves_regimes_risks_and_exemptions_and_back(empty_app):
+    """3d9f2a7c1e44: each revision takes its assessment's regime, a measure keeps the risk it named (as a
+    list), and redactions citing a neither-confirm-nor-deny provision move to the ground it stood for."""
+    from sqlalchemy import text
+
+    def scalar(sql):
+        with db.engine.connect() as connection:
+            return connection.execute(text(sql)).scalar()
+
+    with empty_app.app_context():
+        upgrade(revision="7b1e4c2d9a05")
+        with db.engine.begin() as connection:
+            for sql in (
+                "INSERT INTO \"user\" (id, email, name, password_hash, active, created_at) "
+                "VALUES (1, 'a@example.test', 'A', 'x', true, '2017-04-12 09:30:00')",
+                "INSERT INTO team (id, name, created_at) VALUES (1, 'T', '2017-04-12 09:30:00')",
+                "INSERT INTO questionnaire (id, key, title, kind, created_at) "
+                "VALUES (1, 'q', 'Q', 'core', '2017-04-12 09:30:00')",
+                "INSERT INTO questionnaire_version (id, questionnaire_id, number, label, definition, content_hash, "
+                "created_at) VALUES (1, 1, 1, '1', '{}', 'h', '2017-04-12 09:30:00')",
+                "INSERT INTO assessment (id, reference, title, team_id, regime, created_at) "
+                "VALUES (1, 'DPIA-2017-004', 'LFR', 1, 'dpa_2018_part_3', '2017-04-12 09:30:00')",
+                "INSERT INTO revision (id, assessment_id, number, state, questionnaire_version_id, lock_version, "
+                "created_at) VALUES (1, 1, 1, 'approved', 1, 1, '2017-04-12 09:30:00')",
+                "INSERT INTO measure (id, revision_id, question_key, row_uid, position, lock_version, risk_uid, "
+                "description, updated_at) VALUES (1, 1, 'm', 'm1', 1, 1, 'r1', 'Check', '2017-04-12 09:30:00')",
+                "INSERT INTO redaction (id, revision_id, target_type, target_key, exemption, reason, created_at, "
+                "created_by_id) VALUES (1, 1, 'section', 'lfr-watchlist', 's31_3', 'Tactics', "
+                "'2017-04-12 09:30:00', 1)",
+            ):
+                connection.execute(text(sql))
+        upgrade(revision="3d9f2a7c1e44")
+        assert scalar("SELECT regime FROM revision WHERE id = 1") == "dpa_2018_part_3"
+        assert json.loads(str(scalar("SELECT risk_uids FROM measure WHERE id = 1")).replace("'", '"')) == ["r1"]
+        assert scalar("SELECT exemption FROM redaction WHERE id = 1") == "s31_1_a"
+        downgrade(revision="7b1e4c2d9a05")
+        assert scalar("SELECT regime FROM assessment WHERE id = 1") == "dpa_2018_part_3"
+        assert scalar("SELECT risk_uid FROM measure WHERE id = 1") == "r1"
+        assert scalar("SELECT exemption FROM redaction WHERE id = 1") == "s31_1"

@@ -30,6 +30,8 @@ EXPECTED_SIGNED_IN = {
     "assessments.review.comments",
     "assessments.review.resolve_comment",
     "assessments.review.sign_off",
+    "assessments.review.decide",
+    "assessments.review.condition_done",
     "assessments.review.new_revision",
     "assessments.publication.overview",
     "assessments.publication.decide",

@@ -12,6 +12,7 @@ class Role(enum.StrEnum):
     TEAM_MEMBER = "team_member"
     REVIEWER = "reviewer"
     DPO = "dpo"
+    APPROVER = "approver"  # the accountable senior owner (SIRO, chief officer, authorising officer) who decides
     ADMIN = "admin"
 
     @property
@@ -23,6 +24,7 @@ ROLE_LABELS = {
     Role.TEAM_MEMBER: "Team member",
     Role.REVIEWER: "Reviewer",
     Role.DPO: "Data protection officer",
+    Role.APPROVER: "Approver (senior responsible owner)",
     Role.ADMIN: "Administrator",
 }
 

@@ -29,7 +29,6 @@ class Assessment(db.Model):
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
-    regime: Mapped[Regime] = mapped_column(enum_type(Regime, "regime"))
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -54,6 +53,7 @@ class Revision(db.Model):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"))
     number: Mapped[int]
     state: Mapped[RevisionState] = mapped_column(enum_type(RevisionState, "revision_state"))
+    regime: Mapped[Regime] = mapped_column(enum_type(Regime, "regime"))  # the law in force when it was written
     questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
     rationale: Mapped[str | None] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(default=1)
@@ -62,12 +62,13 @@ class Revision(db.Model):
     # Set by the workflow; kept as columns so dashboards can query them with an index.
     submitted_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
     based_on_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id"))  # the approved one it copies
 
     assessment: Mapped[Assessment] = relationship(back_populates="revisions")
     questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     add_ons: Mapped[list[RevisionAddOn]] = relationship(
         cascade="all, delete-orphan", order_by="RevisionAddOn.position", lazy="selectin"
     )
@@ -175,7 +176,7 @@ class Risk(RowMixin, db.Model):
 class Measure(RowMixin, db.Model):
     __tablename__ = "measure"
 
-    risk_uid: Mapped[str | None] = mapped_column(String(32))
+    risk_uids: Mapped[list[str] | None] = mapped_column(JSON)  # the risks it addresses (one or more)
     description: Mapped[str] = mapped_column(Text)
     effect: Mapped[str | None] = mapped_column(String(20))
     approved: Mapped[bool | None] = mapped_column(Boolean)

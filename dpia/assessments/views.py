@@ -48,13 +48,13 @@ def new():
         abort(403)
     form = NewAssessmentForm()
     form.team_id.choices = [(str(team.id), team.name) for team in teams]
-    form.regime.choices = [(regime.value, regime.label) for regime in Regime]
+    form.regime.choices = [(regime.value, regime.label) for regime in Regime if regime.in_force]
     form.add_ons.choices = [(q.key, q.title) for q in add_on_questionnaires()]
     if request.method == "GET" and len(teams) == 1:
         form.team_id.data = str(teams[0].id)
     if form.validate_on_submit():
         team = next((t for t in teams if str(t.id) == form.team_id.data), None)
-        if team is None or form.regime.data not in {r.value for r in Regime}:
+        if team is None or form.regime.data not in {value for value, _label in form.regime.choices}:
             abort(400)
         offered = {key for key, _ in form.add_ons.choices}
         assessment = start_assessment(actor=current_user, now=clock.now(), title=form.title.data, team=team,
@@ -74,7 +74,7 @@ def show(reference: str):
 def task_list(reference: str, number: int):
     revision = get_visible_revision(current_user, reference, number)
     content = load_content(revision)
-    progress = [(section, content.progress(section)) for section in content.definition.sections]
+    progress = [(section, content.progress(section)) for section in content.sections]
     return render_template("assessments/task_list.html", revision=revision, content=content, progress=progress,
                            editable=can_edit_revision(current_user, revision), upgrade_to=newer_version(revision),
                            panel=review_panel(current_user, revision))
@@ -86,7 +86,8 @@ def check_answers(reference: str, number: int):
     content = load_content(revision)
     progress = {section.key: content.progress(section) for section in content.definition.sections}
     return render_template("assessments/check_answers.html", revision=revision, content=content,
-                           progress=progress, editable=can_edit_revision(current_user, revision))
+                           progress=progress, editable=can_edit_revision(current_user, revision),
+                           blockers=content.blockers())
 
 
 @bp.route("/<reference>/revisions/<int:number>/sections/<section_key>", methods=["GET", "POST"])

@@ -13,7 +13,14 @@ from dpia.assessments.services.assessments import visible_assessment_summaries
 from dpia.core import clock
 from dpia.core.permissions import has_any_role
 from dpia.publication.services.register import overdue_publications
-from dpia.review.services.queues import reviews_due, unresolved_comment_queue, waiting_for_review
+from dpia.review.services.conditions import open_conditions
+from dpia.review.services.queues import (
+    awaiting_decision,
+    awaiting_dpo_advice,
+    reviews_due,
+    unresolved_comment_queue,
+    waiting_for_review,
+)
 from forms.accounts import SignOutForm
 
 bp = Blueprint("dashboard", __name__)
@@ -45,19 +52,26 @@ def signed_in_frame() -> dict[str, object]:
 
 @bp.route("/")
 def index():
+    """Each queue goes to the people who act on it: reviewers and DPOs see what waits for review, the DPO
+    what awaits advice, approvers what awaits a decision, teams and approvers the open conditions."""
     actor = current_user._get_current_object()
     oversight = has_any_role(actor, {Role.REVIEWER, Role.DPO})
     now = clock.now()
     today = now.date()
     is_dpo = has_any_role(actor, {Role.DPO})
+    is_approver = has_any_role(actor, {Role.APPROVER})
     return render_template(
         "dashboard/index.html",
         summaries=visible_assessment_summaries(actor),
         comments=unresolved_comment_queue(actor),
+        conditions=open_conditions(actor, today=today),
         waiting=waiting_for_review() if oversight else [],
-        due=reviews_due(today) if is_dpo else [],
+        awaiting_advice=awaiting_dpo_advice() if is_dpo else [],
+        awaiting_decision=awaiting_decision() if is_approver else [],
+        due=reviews_due(today) if is_dpo or is_approver else [],
         overdue_publications=overdue_publications(now) if is_dpo else [],
         is_dpo=is_dpo,
+        is_approver=is_approver,
         oversight=oversight,
         today=today,
     )

@@ -28,5 +28,5 @@ def demo_command(if_empty: bool, allow_production: bool) -> None:
         click.echo(f"Loaded demo assessment {assessment.reference}.")
     if demo_is_loaded():
         click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
-        for email, _name, role in DEMO_ACCOUNTS:
+        for email, _name, role, _team in DEMO_ACCOUNTS:
             click.echo(f"  {email:<22} {role.label}")

@@ -14,6 +14,7 @@ from typing import Any
 
 from dpia.assessments.rules.answers import display_text
 from dpia.assessments.rules.risk import HeatMap, RatedRisk, heat_map, rated_risk
+from dpia.assessments.rules.totals import table_totals
 from dpia.core.dates import day_label
 from dpia.publication.rules import Exemption, Scope, TargetType, withheld_notice
 from dpia.questionnaires.rules.definition import Option, Question, QuestionType, RowKind, has_value
@@ -44,6 +45,8 @@ class Row:
 class Table:
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    totals: tuple[Cell, ...] = ()  # totals across the rows shown, for columns that ask for them
+    totals_heading: str = ""  # e.g. "Totals across the deployments shown: 3 (1 withheld)"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,16 @@ class SignOffLine:
 
 
 @dataclass(frozen=True)
+class ConditionLine:
+    """A condition of approval as the record shows it."""
+
+    action: str
+    owner: str
+    due_on: str
+    status: str  # "Open", or "Done on 3 May 2018"
+
+
+@dataclass(frozen=True)
 class Document:
     organisation: str
     reference: str
@@ -91,6 +104,7 @@ class Document:
     scope: str
     sections: tuple[Section, ...]
     sign_offs: tuple[SignOffLine, ...] = ()
+    conditions: tuple[ConditionLine, ...] = ()  # conditions of approval, in the approver's order
     retention: Table | None = None
     access: Table | None = None
     heat_maps: tuple[HeatMap, HeatMap] | None = None
@@ -116,11 +130,13 @@ class Document:
                 parts += _table_text(table)
         for line in self.sign_offs:
             parts += [line.label, line.position, line.detail or "", line.name or ""]
+        for condition in self.conditions:
+            parts += [condition.action, condition.owner]
         return [p for p in parts if p]
 
 
 def _table_text(table: Table) -> list[str]:
-    parts = list(table.columns)
+    parts = [*table.columns, table.totals_heading, *(cell.text for cell in table.totals)]
     for row in table.rows:
         parts += [cell.text for cell in row.cells]
         if row.withheld:
@@ -162,6 +178,7 @@ def build_document(
     content_hash: str,
     redactions: Sequence[RedactionMark] = (),
     sign_offs: Sequence[SignOffInput] = (),
+    conditions: Sequence[ConditionLine] = (),
     public: bool,
     scope: Scope = Scope.FULL,
     published_on: datetime | None = None,
@@ -179,7 +196,7 @@ def build_document(
     risks: list[RatedRisk] = []
     retention_columns: tuple[str, ...] = ()
     access_columns: tuple[str, ...] = ()
-    for section in definition.sections:
+    for section in content.sections:
         mark = marks.get((TargetType.SECTION, section.key))
         if mark:
             sections.append(Section(section.key, section.title, withheld=mark.withheld))
@@ -229,7 +246,7 @@ def build_document(
         team=revision.assessment.team.name, regime=regime, revision=revision.number, status=status,
         written_on=_day(revision.created_at) or "", approved_on=_day(revision.approved_at),
         content_hash=content_hash, public=public, scope=scope.label, sections=tuple(sections),
-        sign_offs=tuple(_sign_off_line(s, public=public) for s in sign_offs),
+        sign_offs=tuple(_sign_off_line(s, public=public) for s in sign_offs), conditions=tuple(conditions),
         retention=Table(retention_columns, tuple(retention_rows)) if retention_rows else None,
         access=Table(access_columns, tuple(access_rows)) if access_rows else None,
         heat_maps=maps, published_on=_day(published_on), notes=notes,
@@ -269,7 +286,21 @@ def _table(question: Question, content: Any, marks: Mapping[tuple[TargetType, st
     labels = tuple(c.label for c in columns)
     if question.row_kind is RowKind.RISK:
         labels += ("Overall risk", "Risk after measures")
-    return Table(labels, tuple(rows))
+    return Table(labels, tuple(rows), *_totals(question, content, marks))
+
+
+def _totals(question: Question, content: Any,
+            marks: Mapping[tuple[TargetType, str], RedactionMark]) -> tuple[tuple[Cell, ...], str]:
+    """Totals over the rows the document shows: a withheld row's figures must not leak through a sum."""
+    shown = [row.cells for row in content.rows.get(question.key, ()) if (TargetType.ROW, row.uid) not in marks]
+    totals = table_totals(question.columns, shown, noun=question.row_noun)
+    if not totals:
+        return (), ""
+    withheld = len(content.rows.get(question.key, ())) - len(shown)
+    heading = f"Totals across the {question.row_noun} shown: {len(shown)}"
+    if withheld:
+        heading += f" ({withheld} withheld)"
+    return tuple(Cell(total.label, total.text) for total in totals), heading
 
 
 def _options(column: Any, content: Any, marks: Mapping[tuple[TargetType, str], RedactionMark]) -> Any:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from dpia.core.dates import day_label
 from dpia.documents.model import (  # noqa: F401 - the document types other areas build and read
+    ConditionLine,
     Document,
     Item,
     RedactionMark,

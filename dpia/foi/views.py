@@ -69,7 +69,8 @@ def s22_pdf(reference: str):
     pdf = statement_pdf(
         organisation=current_app.config["ORGANISATION_NAME"], reference=assessment.reference,
         title=f"FOI Act s.22 evidence: {assessment.title}", team=assessment.team.name,
-        regime=assessment.regime.label, revision=finding.intention.revision_number if finding.intention else 0,
+        regime=assessment.revisions[-1].regime.label,
+        revision=finding.intention.revision_number if finding.intention else 0,
         status="Evidence statement", written_on=clock.now(), scope="Evidence for an FOI response",
         heading="Intention to publish", lines=s22_statement(finding))
     return pdf, 200, {"Content-Type": "application/pdf",

@@ -14,15 +14,25 @@ from dpia.core.partial_dates import PartialDate, PartialDateError, parse_partial
 
 
 class Exemption(enum.StrEnum):
+    """Grounds for withholding content from publication. Neither-confirm-nor-deny provisions (such as
+    s.24(2) and s.31(3)) are not among them: citing one beside withheld content would confirm what it
+    exists to neither confirm nor deny."""
+
+    S21 = "s21"
     S22 = "s22"
-    S23 = "s23"
-    S24_2 = "s24_2"
+    S23_1 = "s23_1"
+    S24_1 = "s24_1"
+    S26 = "s26"
     S27 = "s27"
-    S31_1 = "s31_1"
-    S31_3 = "s31_3"
+    S30 = "s30"
+    S31_1_A = "s31_1_a"
+    S31_1_B = "s31_1_b"
+    S31_1_C = "s31_1_c"
+    S36 = "s36"
     S38 = "s38"
     S40_2 = "s40_2"
     S41 = "s41"
+    S42 = "s42"
     S43 = "s43"
 
     @property
@@ -35,15 +45,21 @@ class Exemption(enum.StrEnum):
 
 
 EXEMPTIONS = {
+    Exemption.S21: ("s.21", "information reasonably accessible to the applicant by other means"),
     Exemption.S22: ("s.22", "information intended for future publication"),
-    Exemption.S23: ("s.23", "information supplied by, or concerning, security bodies"),
-    Exemption.S24_2: ("s.24(2)", "national security (neither confirm nor deny)"),
+    Exemption.S23_1: ("s.23(1)", "information supplied by, or relating to, bodies dealing with security matters"),
+    Exemption.S24_1: ("s.24(1)", "national security"),
+    Exemption.S26: ("s.26", "defence"),
     Exemption.S27: ("s.27", "international relations"),
-    Exemption.S31_1: ("s.31(1)", "law enforcement"),
-    Exemption.S31_3: ("s.31(3)", "law enforcement (neither confirm nor deny)"),
+    Exemption.S30: ("s.30", "investigations and proceedings"),
+    Exemption.S31_1_A: ("s.31(1)(a)", "law enforcement: the prevention or detection of crime"),
+    Exemption.S31_1_B: ("s.31(1)(b)", "law enforcement: the apprehension or prosecution of offenders"),
+    Exemption.S31_1_C: ("s.31(1)(c)", "law enforcement: the administration of justice"),
+    Exemption.S36: ("s.36", "prejudice to the effective conduct of public affairs"),
     Exemption.S38: ("s.38", "health and safety"),
-    Exemption.S40_2: ("s.40(2)", "personal information of third parties"),
+    Exemption.S40_2: ("s.40(2)", "personal information of people other than the applicant"),
     Exemption.S41: ("s.41", "information provided in confidence"),
+    Exemption.S42: ("s.42", "legal professional privilege"),
     Exemption.S43: ("s.43", "commercial interests"),
 }
 

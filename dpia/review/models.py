@@ -82,3 +82,27 @@ class RevisionDecision(db.Model):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"), primary_key=True)
 
     decision: Mapped[Decision] = relationship(lazy="joined")
+
+
+class ApprovalCondition(db.Model):
+    """An action the approver made a condition of approval: what, who owns it, by when, and when it was done.
+
+    Open conditions stay on the owning team's and the approver's dashboards until someone marks them done;
+    they appear in the published record.
+    """
+
+    __tablename__ = "approval_condition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))  # a person or role, as the approver wrote it
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    done_at: Mapped[datetime | None] = mapped_column(index=True)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    done_note: Mapped[str | None] = mapped_column(Text)
+
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])

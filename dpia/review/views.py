@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from dpia.assessments.services.content import (
+    RevisionContent,
     get_visible_assessment,
     get_visible_revision,
     load_content,
@@ -19,24 +20,40 @@ from dpia.assessments.services.content import (
 from dpia.core import clock
 from dpia.core.errors import ValidationError
 from dpia.core.transaction import attempt
-from dpia.permissions import can_comment, can_record_sign_off, can_start_revision, can_transition
+from dpia.permissions import (
+    can_comment,
+    can_edit_revision,
+    can_record_sign_off,
+    can_start_revision,
+    can_transition,
+    independence_problem,
+)
 from dpia.review.rules.sign_off import SignOffKind
 from dpia.review.rules.states import Action
 from dpia.review.services.comments import add_comment, comment_threads, find_comment, unresolved_count
 from dpia.review.services.comments import resolve_comment as resolve
+from dpia.review.services.conditions import ConditionInput, find_condition, mark_condition_done
 from dpia.review.services.revisions import DecisionInput, start_revision
 from dpia.review.services.sign_off import record_sign_off, sign_off_status
-from dpia.review.services.workflow import transition
-from forms.review import CommentForm, ConfirmForm, NewRevisionForm, RequestChangesForm, SignOffForm
+from dpia.review.services.workflow import BlockedError, transition
+from forms.review import (
+    CONDITION_ROWS,
+    CommentForm,
+    ConfirmForm,
+    DecisionForm,
+    NewRevisionForm,
+    Outcome,
+    RequestChangesForm,
+    SignOffForm,
+)
 
 if TYPE_CHECKING:
     from dpia.assessments.models import Revision
 
 bp = Blueprint("review", __name__)
 
-SIMPLE_ACTIONS = {Action.WITHDRAW, Action.SEND_FOR_SIGN_OFF, Action.APPROVE, Action.REJECT}
-DONE = {Action.WITHDRAW: "withdrawn from review", Action.SEND_FOR_SIGN_OFF: "sent for sign-off",
-        Action.APPROVE: "approved", Action.REJECT: "rejected"}
+SIMPLE_ACTIONS = {Action.WITHDRAW, Action.SEND_FOR_SIGN_OFF}
+DONE = {Action.WITHDRAW: "withdrawn from review", Action.SEND_FOR_SIGN_OFF: "sent for sign-off"}
 
 
 def _task_list(revision: Revision):
@@ -57,12 +74,19 @@ def submit(reference: str, number: int):
     content = load_content(revision)
     form = ConfirmForm()
     if form.validate_on_submit():
-        transition(actor=current_user, now=clock.now(), content=content, action=Action.SUBMIT, note=form.note.data)
-        flash(f"Revision {number} submitted for review", "success")
-        return _task_list(revision)
-    unfinished = [s for s in content.definition.sections if content.progress(s).missing]
-    return render_template("review/submit.html", revision=revision, form=form, unfinished=unfinished,
-                           unresolved=unresolved_count(revision))
+        try:
+            with attempt():
+                transition(actor=current_user, now=clock.now(), content=content, action=Action.SUBMIT,
+                           note=form.note.data)
+        except BlockedError:
+            pass  # the page lists what blocks it
+        else:
+            flash(f"Revision {number} submitted for review", "success")
+            return _task_list(revision)
+    blockers = content.blockers()
+    return render_template("review/submit.html", revision=revision, form=form, blockers=blockers,
+                           editable=can_edit_revision(current_user, revision),
+                           unresolved=unresolved_count(revision)), 400 if request.method == "POST" else 200
 
 
 @bp.route("/<reference>/revisions/<int:number>/request-changes", methods=["GET", "POST"])
@@ -97,9 +121,11 @@ def act(reference: str, number: int, action: str):
         with attempt():
             transition(actor=current_user, now=clock.now(), content=load_content(revision), action=chosen,
                        note=form.note.data)
-    except ValidationError as error:
-        flash(str(error), "important")
-        return redirect(url_for(".sign_off", reference=reference, number=number))
+    except BlockedError as error:
+        flash(f"Revision {number} cannot be {DONE[chosen]} yet: {len(error.blockers)} "
+              f"{'thing needs' if len(error.blockers) == 1 else 'things need'} attention. They are listed below.",
+              "important")
+        return redirect(url_for("assessments.check_answers", reference=reference, number=number) + "#blockers")
     flash(f"Revision {number} {DONE[chosen]}", "success")
     return _task_list(revision)
 
@@ -142,6 +168,7 @@ def sign_off(reference: str, number: int):
     revision = get_visible_revision(current_user, reference, number)
     content = load_content(revision)
     edited = _edited(revision)
+    screening = content.screening_only
     form = SignOffForm()
     status_code = 200
     if request.method == "POST":
@@ -149,7 +176,7 @@ def sign_off(reference: str, number: int):
             kind = SignOffKind(form.kind.data or "")
         except ValueError:
             abort(400)
-        if not can_record_sign_off(current_user, revision, kind, edited=edited):
+        if not can_record_sign_off(current_user, revision, kind, edited=edited, screening_only=screening):
             abort(403)
         if form.validate():
             outcome = record_sign_off(actor=current_user, now=clock.now(), content=content, kind=kind,
@@ -161,22 +188,86 @@ def sign_off(reference: str, number: int):
             for name, message in outcome.errors.items():
                 form[name].errors = [message]
         status_code = 400
+    return _sign_off_page(content, form=form, decision_form=DecisionForm(formdata=None), edited=edited,
+                          active=form.kind.data if request.method == "POST" else request.args.get("kind"),
+                          status_code=status_code)
+
+
+def _sign_off_page(content: RevisionContent, *, form, decision_form, edited: bool, active: str | None,
+                   status_code: int = 200):
+    revision = content.revision
     status = sign_off_status(content)
-    recordable = [kind for kind in SignOffKind
-                  if can_record_sign_off(current_user, revision, kind, edited=edited)
-                  and (kind is not SignOffKind.PRIOR_CONSULTATION or status.prior_consultation_needed)]
-    shown = [kind for kind in SignOffKind
-             if kind is not SignOffKind.PRIOR_CONSULTATION or status.prior_consultation_needed
-             or kind in status.latest]
+    advised = current_user.id in status.advisor_ids
+    recordable = [kind for kind in status.shown_kinds
+                  if can_record_sign_off(current_user, revision, kind, edited=edited,
+                                         screening_only=status.screening_only)]
+    decide = {action: can_transition(current_user, revision, action, edited=edited, advised=advised,
+                                     screening_only=status.screening_only)
+              for action in (Action.APPROVE, Action.REJECT)}
     return render_template(
-        "review/sign_off.html", revision=revision, status=status, form=form, kinds=shown,
-        recordable=recordable,
-        active_kind=_active_kind(form.kind.data if request.method == "POST" else request.args.get("kind"),
-                                 recordable),
-        confirm=ConfirmForm(), edited=edited,
-        may_approve=can_transition(current_user, revision, Action.APPROVE, edited=edited),
-        may_reject=can_transition(current_user, revision, Action.REJECT, edited=edited),
+        "review/sign_off.html", revision=revision, status=status, form=form, kinds=status.shown_kinds,
+        recordable=recordable, active_kind=_active_kind(active, recordable), decision_form=decision_form,
+        blockers=[*content.blockers(), *status.problems], edited=edited,
+        independence=independence_problem(current_user, revision, edited=edited, advised=advised),
+        may_approve=decide[Action.APPROVE], may_reject=decide[Action.REJECT], condition_rows=CONDITION_ROWS,
     ), status_code
+
+
+@bp.route("/<reference>/revisions/<int:number>/decision", methods=["POST"])
+def decide(reference: str, number: int):
+    """The approver's decision: approve, approve with conditions, or reject with reasons."""
+    revision = get_visible_revision(current_user, reference, number)
+    content = load_content(revision)
+    form = DecisionForm()
+    errors: list[str] = []
+    if form.validate():
+        outcome = Outcome(form.outcome.data)
+        conditions = _typed_conditions(form)
+        action = Action.REJECT if outcome is Outcome.REJECT else Action.APPROVE
+        if outcome is Outcome.APPROVE_WITH_CONDITIONS and not conditions:
+            errors.append("Give at least one condition, or choose “Approve”")
+        elif outcome is Outcome.APPROVE and conditions:
+            errors.append("You gave conditions: choose “Approve with conditions”, or clear them")
+        elif outcome is Outcome.REJECT and not (form.note.data or "").strip():
+            errors.append("Give the reasons for rejecting the revision")
+        else:
+            try:
+                with attempt():
+                    transition(actor=current_user, now=clock.now(), content=content, action=action,
+                               note=form.note.data, conditions=conditions if action is Action.APPROVE else ())
+            except ValidationError as error:
+                errors.append(str(error))
+            else:
+                with_conditions = f" with {len(conditions)} condition{'s' if len(conditions) > 1 else ''}"
+                flash(f"Revision {number} {'rejected' if action is Action.REJECT else 'approved'}"
+                      f"{with_conditions if conditions else ''}", "success")
+                return _task_list(revision)
+    if errors:
+        form.outcome.errors = errors
+    return _sign_off_page(content, form=SignOffForm(formdata=None), decision_form=form, edited=_edited(revision),
+                          active=None, status_code=400)
+
+
+def _typed_conditions(form) -> list[ConditionInput]:
+    """The condition rows the approver filled in (a row left wholly empty is not a condition)."""
+    conditions = []
+    for number in range(1, CONDITION_ROWS + 1):
+        action, owner = (form[f"condition_{number}_{part}"].data or "" for part in ("action", "owner"))
+        due = form[f"condition_{number}_due"].data
+        if action.strip() or owner.strip() or due:
+            conditions.append(ConditionInput(action, owner, due))
+    return conditions
+
+
+@bp.route("/<reference>/revisions/<int:number>/conditions/<int:condition_id>/done", methods=["POST"])
+def condition_done(reference: str, number: int, condition_id: int):
+    revision = get_visible_revision(current_user, reference, number)
+    if not ConfirmForm().validate():
+        abort(400)
+    mark_condition_done(actor=current_user, now=clock.now(), revision=revision,
+                        condition=find_condition(revision, condition_id))
+    flash("Condition marked as done", "success")
+    return _task_list(revision)
 
 
 def _active_kind(value: str | None, recordable: list[SignOffKind]) -> SignOffKind | None:

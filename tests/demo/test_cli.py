@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from dpia.accounts.models import User
 from dpia.assessments.models import Answer, Assessment, Revision
+from dpia.assessments.rules.regimes import Regime
 from tests.cli import run
 
 
@@ -11,11 +12,13 @@ def test_demo_loads_the_motivating_case(app, db):
     result = run(app, "demo")
     assert result.exit_code == 0, result.output
     assert "dpo@demo.test" in result.output and "demonstration-only" in result.output
+    assert "approver@demo.test" in result.output
     assessment = db.session.scalar(select(Assessment).where(Assessment.reference == "DPIA-2017-004"))
     assert assessment.title == "Live facial recognition trial"
     assert assessment.team.name == "Live Facial Recognition"
     first, second = assessment.revisions
     assert first.created_at.year == 2017 and first.created_at.month == 4
+    assert first.regime is second.regime is Regime.DPA_1998  # the law in force in 2017
     assert second.number == 2 and "30 days" in second.rationale
     scope = {number: db.session.scalar(
         select(Answer.value).join(Revision).where(Revision.assessment_id == assessment.id,
@@ -50,19 +53,27 @@ def test_demo_carries_the_lfr_facts(app, db):
             select(RetentionRule).where(RetentionRule.revision_id == revision.id,
                                         RetentionRule.question_key == "lfr.retention"))}
 
-    alert_rule = ("Alert images and match data (confirmed and incorrect alerts)", 30, "on_alert")
-    assert alert_rule in retention(second) and alert_rule not in retention(first)
+    confirmed = ("Alert images and match data, for confirmed alerts", 30, "on_alert")
+    incorrect = ("Alert images and match data, for incorrect alerts", 30, "on_alert")
+    assert {confirmed, incorrect} <= retention(second)
+    assert not {confirmed, incorrect} & retention(first)  # April 2017: no period set yet
+    assert ("Alert images and match data (confirmed and incorrect alerts)", None, "other") in retention(first)
     assert ("Faces that do not match the watchlist", 0, "on_capture") in retention(first) & retention(second)
     access = db.session.scalars(select(AccessRule).where(AccessRule.revision_id == second.id,
                                                          AccessRule.question_key == "lfr.access")).all()
-    assert [(a.data_category, a.who) for a in access] == [
-        ("Alert images", "Officers and staff assigned to the deployment")]
+    assert ("Alert images", "Officers and staff assigned to the deployment") in [(a.data_category, a.who)
+                                                                                 for a in access]
     risks = db.session.scalars(select(Risk).where(Risk.revision_id == second.id)).all()
-    assert len(risks) == 10 and sum(1 for r in risks if r.overall) == 4
+    assert len(risks) == 11 and all(r.overall and r.residual for r in risks)  # the add-on's ten, and one more
     measures = db.session.scalars(select(Measure).where(Measure.revision_id == second.id)).all()
-    assert {m.risk_uid for m in measures} <= {r.row_uid for r in risks} and len(measures) == 3
+    cited = {uid for m in measures for uid in m.risk_uids}
+    assert cited <= {r.row_uid for r in risks} and any(len(m.risk_uids) > 1 for m in measures)
+    assert {r.row_uid for r in risks if r.overall in ("medium", "high")} <= cited
+    assert db.session.scalar(select(TableRow).where(TableRow.revision_id == first.id,
+                                                    TableRow.question_key == "lfr.deployments")) is None
     deployment = db.session.scalar(select(TableRow).where(TableRow.revision_id == second.id,
                                                           TableRow.question_key == "lfr.deployments"))
     assert (deployment.cells["alerts"], deployment.cells["confirmed"], deployment.cells["incorrect"]) == (104, 2, 102)
     assert deployment.cells["age_recorded"] is False
     assert "faces_scanned" not in deployment.cells  # not recorded, which is not zero
+    assert deployment.cells["unadjudicated"] == 0 and "arrests" not in deployment.cells

@@ -24,7 +24,7 @@ class TestDemo:
         assert "Revision 2" in text and "11 December 2017 by Data Protection Officer" in text
         assert "2018-Q2 (the second quarter of 2018)" in text
         assert "Overdue now Yes" in text
-        # Before any decision to publish was recorded (revision 1's was recorded on 3 May 2017):
+        # Before any decision to publish was recorded (the first, on revision 2, was recorded on 12 December 2017):
         earlier = client.get("/assessments/DPIA-2017-004/foi/s22?received=2017-05-01").get_data(as_text=True)
         assert "section 22 cannot be relied on" in earlier
         assert client.get("/assessments/DPIA-2017-004/foi/s22?received=yesterday").status_code == 400

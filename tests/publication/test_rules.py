@@ -31,4 +31,14 @@ def test_slippage_replaces_the_plan():
 
 
 def test_notice_cites_the_section():
-    assert withheld_notice(Exemption.S31_3, "Tactics") == "Withheld under FOI Act s.31(3): Tactics"
+    assert withheld_notice(Exemption.S31_1_A, "Tactics") == "Withheld under FOI Act s.31(1)(a): Tactics"
+
+
+def test_neither_confirm_nor_deny_provisions_are_not_grounds_for_withholding():
+    """s.24(2) and s.31(3) let an authority refuse to say whether it holds information; printing one
+    beside withheld content would confirm it. Content is withheld under s.24(1) or s.31(1)(a)-(c)."""
+    citations = {exemption.citation for exemption in Exemption}
+    assert not {"s.24(2)", "s.31(3)"} & citations
+    assert {"s.21", "s.22", "s.23(1)", "s.24(1)", "s.26", "s.27", "s.30", "s.31(1)(a)", "s.31(1)(b)", "s.31(1)(c)",
+            "s.36", "s.38", "s.40(2)", "s.41", "s.42", "s.43"} == citations
+    assert all("neither confirm" not in exemption.label for exemption in Exemption)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from dpia.assessments.rules.risk import rate
-from dpia.demo import services as demo
+from dpia.demo import live_facial_recognition as lfr_demo
+from dpia.demo.body_worn_video import BODY_WORN_VIDEO
 from dpia.questionnaires.rules.definition import Definition, Question, QuestionnaireKind, QuestionType, RowKind, combine
 from dpia.questionnaires.rules.reading import definition_from_dict
 from dpia.questionnaires.rules.schema import parse
@@ -65,6 +66,9 @@ def test_core_and_add_on_metadata(core: Definition, lfr: Definition):
     assert [s.key for s in core.sections] == ["screening", "need", "processing", "consultation", "necessity",
                                               "risks", "measures", "outcomes", "review"]
     assert lfr.kind is QuestionnaireKind.ADD_ON and lfr.version == "1.0" and lfr.risk_model is None
+    assert [s.key for s in lfr.sections] == ["lfr-legal", "lfr-article8", "lfr-deployment", "lfr-watchlist",
+                                             "lfr-technology", "lfr-equality", "lfr-data", "lfr-risks",
+                                             "lfr-deployments"]
     assert set(lfr.regimes) == {"dpa_2018_part_3", "uk_gdpr", "both"}
     assert all(s.key.startswith("lfr-") for s in lfr.sections)
     assert all(q.key.startswith("lfr.") for q in lfr.questions)
@@ -94,23 +98,71 @@ def test_every_question_type_is_used(definitions: dict[str, Definition]):
     assert QuestionType.RATIO in column_types
 
 
-def test_demo_answers_fit_their_questions(definitions: dict[str, Definition]):
-    """Every demo answer names a real question and is a value that question accepts."""
+DEMO_TEXTS = {"trial revision 1": lfr_demo.TRIAL_REVISION_1, "trial revision 2": lfr_demo.TRIAL_REVISION_2_CHANGES,
+              "stadium": lfr_demo.STADIUM_REVISION_1, "body-worn video": BODY_WORN_VIDEO}
+
+
+def fits(spec, value) -> bool:  # noqa: ANN001
+    """Whether a typed value is one the question or column accepts."""
+    kind = spec.type
+    if kind is QuestionType.SINGLE_CHOICE and not getattr(spec, "options_from", None):
+        return value in {o.value for o in spec.options}
+    if kind is QuestionType.MULTIPLE_CHOICE and not getattr(spec, "options_from", None):
+        return set(value) <= {o.value for o in spec.options}
+    if kind is QuestionType.YES_NO:
+        return isinstance(value, bool)
+    if kind is QuestionType.PERSON:
+        return set(value) == {"name", "role"}
+    if kind is QuestionType.NUMBER:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, str)
+
+
+@pytest.mark.parametrize("name", list(DEMO_TEXTS))
+def test_demo_content_fits_its_questions(definitions: dict[str, Definition], name: str):
+    """Every demo answer and table cell names a real question or column, with a value it accepts (the demo
+    stores typed values, so nothing else would catch a typo)."""
     combined = combine(definitions["uk-dpia"], (definitions["lfr-add-on"],))
-    answers = demo._COMMON_ANSWERS | demo._REVISION_1_ONLY | demo._REVISION_2_ONLY
-    for key, value in answers.items():
-        q = combined.question(key)
-        assert q is not None, key
-        if q.type is QuestionType.SINGLE_CHOICE:
-            assert value in {o.value for o in q.options}, key
-        elif q.type is QuestionType.MULTIPLE_CHOICE:
-            assert set(value) <= {o.value for o in q.options}, key
-        elif q.type is QuestionType.YES_NO:
-            assert isinstance(value, bool), key
-        elif q.type is QuestionType.PERSON:
-            assert set(value) == {"name", "role"}, key
-        else:
-            assert isinstance(value, (str, int)), key
+    text = DEMO_TEXTS[name]
+    for key, value in {**text.answers, **lfr_demo.VAN_DRAFT_ANSWERS}.items():
+        question = combined.question(key)
+        assert question is not None and fits(question, value), key
+    for key, rows in text.tables.items():
+        columns = {c.key: c for c in combined.question(key).columns}
+        for row in rows:
+            for column, value in row.items():
+                assert column in columns and fits(columns[column], value), (key, column)
+            assert {c.key for c in columns.values() if c.required and not c.is_computed} <= set(row), key
+
+
+def test_core_declares_its_key_questions(core: Definition, lfr: Definition, combined: Definition):
+    assert core.key_questions == {
+        "screening_triggers": "screening.mandatory_triggers",
+        "screening_criteria": "screening.criteria",
+        "screening_ico_list": "screening.ico_list",
+        "screening_outcome": "screening.outcome",
+        "screening_section": "screening",
+        "views_sought": "consultation.views_sought",
+    }
+    assert question(core, "screening.mandatory_triggers") is core.key_question("screening_triggers")
+    assert core.key_section("screening_section") is core.section("screening")
+    assert lfr.key_questions == {}
+    assert combined.key_questions == core.key_questions
+
+
+def test_none_of_these_is_exclusive(definitions: dict[str, Definition]):
+    triggers = {o.value: o for o in question(definitions["uk-dpia"], "screening.mandatory_triggers").options}
+    assert triggers["none"].exclusive and triggers["none"].label == "None of these"
+    assert [v for v, o in triggers.items() if o.exclusive] == ["none"]
+    # Every "none" option of a multiple choice question is exclusive, and only those are.
+    for q in (q for d in definitions.values() for q in d.questions):
+        for option in q.options:
+            is_none = option.value == "none" or option.label.lower().startswith("none")
+            if q.type is QuestionType.MULTIPLE_CHOICE:
+                assert option.exclusive is is_none, f"{q.key}: {option.value}"
+            else:
+                assert not option.exclusive, f"{q.key}: {option.value}"
+
 
 def test_first_class_tables_sit_where_expected(core: Definition, lfr: Definition):
     expected = [
@@ -148,6 +200,12 @@ def test_prefilled_cells_use_known_columns_and_choices(definitions: dict[str, De
 def test_lfr_retention_prefill(lfr: Definition):
     rows = question(lfr, "lfr.retention").prefill
     assert any(r.get("period_days") == 30 and r["trigger"] == "on_alert" for r in rows)
+    alert_rows = [r for r in rows if r["trigger"] == "on_alert"]
+    assert [r["data_category"] for r in alert_rows] == ["Alert images and match data, for confirmed alerts",
+                                                         "Alert images and match data, for incorrect alerts"]
+    for row in alert_rows:  # each with its own period, to be checked against the force's policy
+        assert isinstance(row.get("period_days"), int), row["data_category"]
+    assert not any("confirmed and incorrect" in r["data_category"] for r in rows)
     assert any(r.get("period_days") == 0 and r["trigger"] == "on_capture" and r["deletion_method"] == "automatic"
                for r in rows)
     alert = next(r for r in rows if r["trigger"] == "on_alert")
@@ -177,9 +235,30 @@ def test_lfr_deployment_ratios_divide_number_columns(lfr: Definition):
     for ratio in ratios:
         for part in ratio.ratio_of:
             assert columns[part].type is QuestionType.NUMBER
-    assert columns["alerts"].required and not columns["alerts"].not_recorded
-    for key in ("watchlist_size", "faces_scanned", "confirmed", "incorrect"):
+    for key in ("watchlist_size", "faces_scanned", "alerts", "confirmed", "incorrect", "unadjudicated",
+                "engagements", "arrests"):
         assert columns[key].not_recorded and columns[key].integer and columns[key].minimum == 0, key
+        assert not columns[key].required, key  # empty means not recorded, so it cannot be required
+
+
+def test_lfr_deployment_records_columns(lfr: Definition):
+    columns = {c.key: c for c in question(lfr, "lfr.deployments").columns}
+    assert list(columns) == [
+        "date", "end", "times", "location", "authorising_officer", "authorisation_reference", "threshold",
+        "watchlist_size", "faces_scanned", "alerts", "confirmed", "incorrect", "unadjudicated", "engagements",
+        "arrests", "precision", "false_alert_share", "age_recorded", "notes"]
+    # The start keeps the key `date`, so deployments already recorded keep their day.
+    assert columns["date"].type is QuestionType.DATE and columns["date"].required
+    assert columns["date"].label == "Start date"
+    assert columns["end"].type is QuestionType.DATE and columns["end"].required
+    assert columns["times"].type is QuestionType.SHORT_TEXT
+    assert columns["threshold"].type is QuestionType.NUMBER and not columns["threshold"].integer
+    assert columns["authorisation_reference"].type is QuestionType.SHORT_TEXT
+    totalled = {key for key, c in columns.items() if c.total}
+    assert totalled == {"faces_scanned", "alerts", "confirmed", "incorrect", "unadjudicated", "engagements",
+                        "arrests"}
+    assert all(columns[key].type is QuestionType.NUMBER for key in totalled)
+    assert not columns["watchlist_size"].total  # adding watchlist sizes across deployments means nothing
 
 
 def test_conditional_questions(core: Definition, lfr: Definition):

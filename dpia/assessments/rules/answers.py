@@ -76,6 +76,9 @@ def parse_answer(spec: Spec, raw: Raw, *, options: Sequence[Option] | None = Non
         unknown = [v for v in values if v not in allowed]
         if unknown:
             raise AnswerError(f"Select only the options listed for {_lower_first(label)}")
+        exclusive = next((o for o in choices if o.exclusive and o.value in values), None)
+        if exclusive is not None and set(values) != {exclusive.value}:
+            raise AnswerError(f"Select “{exclusive.label}” only when none of the other options apply")
         return [v for v in allowed if v in values] or None
     if kind is QuestionType.YES_NO:
         value = _text(raw).strip().lower()

@@ -27,7 +27,23 @@ def canonical_document(
     return {
         "questionnaires": [dict(q) for q in questionnaires],
         "answers": {key: answers[key] for key in question_keys if key in answers and answers[key] is not None},
-        "rows": {key: [{"uid": uid, "cells": {k: v for k, v in cells.items() if v is not None}}
-                       for uid, cells in table]
+        "rows": {key: [{"uid": uid, "cells": _canonical_cells(cells)} for uid, cells in table]
                  for key, table in rows.items() if table},
     }
+
+
+def _canonical_cells(cells: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's cells as hashed: empty ones left out.
+
+    A measure once named the one risk it addressed (`risk_uid`); it may now address several
+    (`risk_uids`). One that addresses exactly one is written as before, so content signed before
+    measures could address several risks still hashes alike.
+    """
+    canonical = {key: value for key, value in cells.items() if value is not None}
+    if "risk_uids" in canonical:
+        risks = canonical.pop("risk_uids")
+        if len(risks) == 1:
+            canonical["risk_uid"] = risks[0]
+        elif risks:
+            canonical["risk_uids"] = list(risks)
+    return canonical

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dpia.accounts.models import User
 from dpia.assessments.models import Answer, Revision, SectionSave
 from dpia.assessments.rules.answers import AnswerError, Raw, parse_answer
+from dpia.assessments.rules.screening import outcome_problem
 from dpia.assessments.services.content import RevisionContent
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ConflictError, NotFoundError
@@ -62,6 +63,12 @@ def parse_section(content: RevisionContent, section: Section, raw: Mapping[str, 
     # Hidden questions are neither validated nor counted; their typed text is kept when it is valid.
     errors = {key: message for key, message in errors.items()
               if (q := content.definition.question(key)) is not None and q.applies(merged)}
+    # Screening decides: answers that make an assessment required refuse any other outcome.
+    outcome_key = content.definition.key_questions.get("screening_outcome")
+    if outcome_key in values and outcome_key not in errors:
+        problem = outcome_problem(content.definition, merged)
+        if problem:
+            errors[outcome_key] = problem
     return SectionOutcome(values, errors)
 
 

@@ -68,9 +68,8 @@ def create_assessment(
     add_ons: Sequence[QuestionnaireVersion] = (),
 ) -> Assessment:
     """Create an assessment with its first, draft revision, and the starting rows its questionnaires give."""
-    assessment = Assessment(reference=reference, title=title, team=team, regime=regime,
-                            created_at=now, created_by=actor)
-    revision = Revision(assessment=assessment, number=1, state=RevisionState.DRAFT,
+    assessment = Assessment(reference=reference, title=title, team=team, created_at=now, created_by=actor)
+    revision = Revision(assessment=assessment, number=1, state=RevisionState.DRAFT, regime=regime,
                         questionnaire_version=questionnaire_version, created_at=now, created_by=actor)
     revision.add_ons = [RevisionAddOn(questionnaire_version=version, position=position)
                         for position, version in enumerate(add_ons)]

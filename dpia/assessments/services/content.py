@@ -15,9 +15,12 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from dpia.assessments.models import ROW_MODELS, Answer, Assessment, Revision, RowMixin, SectionSave, TableRow
+from dpia.assessments.rules.completeness import Blocker, content_blockers
 from dpia.assessments.rules.content import canonical_document
 from dpia.assessments.rules.progress import SectionProgress, section_progress
 from dpia.assessments.rules.risk import HeatMap, RatedRisk, first_line, heat_map, rate, rated_risk
+from dpia.assessments.rules.screening import screening_only, sections_in_scope
+from dpia.assessments.rules.totals import Total, table_totals
 from dpia.core.errors import NotFoundError
 from dpia.core.extensions import db
 from dpia.core.hashing import canonical_json, sha256
@@ -55,6 +58,31 @@ class RevisionContent:
 
     def progress(self, section: Section) -> SectionProgress:
         return section_progress(section, self.answers, self.row_cells, saved=section.key in self.section_locks)
+
+    @property
+    def screening_only(self) -> bool:
+        """Screening found no assessment required: the revision is a short screening record."""
+        return screening_only(self.definition, self.answers)
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """The sections the revision is made of (only screening, for a screening record)."""
+        return sections_in_scope(self.definition, self.answers)
+
+    def blockers(self) -> list[Blocker]:
+        """What in the content stops the revision being submitted, sent for sign-off or approved."""
+        return content_blockers(self.definition, self.answers, self.rows)
+
+    @property
+    def views_sought(self) -> bool:
+        """Whether the views of the people affected were sought (so their responses must be reviewed)."""
+        key = self.definition.key_questions.get("views_sought")
+        return bool(key and self.answers.get(key) is True)
+
+    def totals(self, question: Question) -> tuple[Total, ...]:
+        """The totals across a table's rows (for columns that ask for them), with their denominators."""
+        return table_totals(question.columns, (row.cells for row in self.rows.get(question.key, ())),
+                            noun=question.row_noun)
 
     def risk_rows(self) -> list[RowView]:
         return [row for key, rows in self.rows.items()

@@ -55,7 +55,14 @@ from dpia.documents.pdf.styles import (
     TABLE_STYLE,
     TOP_MARGIN,
 )
-from dpia.documents.pdf.tables import answer_table, column_widths, markdown_table, redaction, text_weight
+from dpia.documents.pdf.tables import (
+    answer_table,
+    column_widths,
+    markdown_table,
+    redaction,
+    text_weight,
+    totals_table,
+)
 from dpia.documents.pdf.text import clean, escape_lines, escape_text, shorten
 
 
@@ -112,6 +119,8 @@ class _Builder:
             parts.append(("risk-matrix", "Risk matrix", self._heat_maps))
         if document.sign_offs:
             parts.append(("sign-off", "Sign-off", self._sign_offs))
+        if document.conditions:
+            parts.append(("conditions", "Conditions of approval", partial(self._rules, _conditions_table(document))))
         return parts
 
     def _cover(self) -> list[Flowable]:
@@ -151,6 +160,8 @@ class _Builder:
             story.append(redaction(item.withheld))
         elif item.table is not None:
             story.append(answer_table(item.table))
+            if item.table.totals:
+                story.append(totals_table(item.table))
         elif item.markdown is not None:
             story += self._markdown_flowables(item.markdown)
         elif item.text is not None:
@@ -204,6 +215,15 @@ class _Builder:
         table = Table(rows, colWidths=column_widths(weights, FRAME_WIDTH), repeatRows=1, splitInRow=1)
         table.setStyle(TableStyle([*TABLE_STYLE, ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)]))
         return [table]
+
+
+def _conditions_table(document: doc_model.Document) -> doc_model.Table:
+    """The conditions of approval laid out as a table of the document model (numbered as the approver gave them)."""
+    columns = ("Action", "Owner", "Due", "Status")
+    rows = tuple(doc_model.Row(str(number), tuple(doc_model.Cell(label, value) for label, value in
+                                                  zip(columns, (c.action, c.owner, c.due_on, c.status), strict=True)))
+                 for number, c in enumerate(document.conditions, start=1))
+    return doc_model.Table(columns, rows)
 
 
 def _column_text(line: doc_model.SignOffLine, column: str) -> str:

@@ -83,6 +83,16 @@ def answer_table(table: doc_model.Table) -> Flowable:
     return result
 
 
+def totals_table(table: doc_model.Table) -> Flowable:
+    """The totals under a table: a heading row saying what they are taken over, then label and total."""
+    data: list[list[Any]] = [[Paragraph(escape_text(table.totals_heading), HEAD_CELL), ""]]
+    data += [[Paragraph(escape_text(cell.label), CELL), Paragraph(escape_text(cell.text), CELL)]
+             for cell in table.totals]
+    result = Table(data, colWidths=[FRAME_WIDTH * 0.35, FRAME_WIDTH * 0.65], splitInRow=1)
+    result.setStyle(TableStyle([*TABLE_STYLE, ("SPAN", (0, 0), (1, 0)), ("BACKGROUND", (0, 0), (1, 0), HEAD_FILL)]))
+    return result
+
+
 MAX_TABLE_COLUMNS = 6  # beyond this, columns on A4 get too narrow to read (or to lay out at all)
 
 

@@ -12,11 +12,12 @@ from dpia.assessments.models import Revision
 from dpia.assessments.services.content import RevisionContent, load_content, revision_hash
 from dpia.assessments.services.diff import diff_between
 from dpia.core.audit.services import record_event
+from dpia.core.dates import day_label
 from dpia.core.errors import ValidationError
 from dpia.core.extensions import db
 from dpia.core.markdown import plain_text
 from dpia.core.permissions import require
-from dpia.documents.services import Document, RedactionMark, SignOffInput, build_document
+from dpia.documents.services import ConditionLine, Document, RedactionMark, SignOffInput, build_document
 from dpia.permissions import can_publish
 from dpia.publication.models import Publication, Redaction
 from dpia.publication.rules import (
@@ -26,6 +27,7 @@ from dpia.publication.rules import (
 from dpia.publication.services.bundles import Changes, render_bundle
 from dpia.publication.services.decisions import publication_decisions
 from dpia.publication.services.redactions import ensure_redactions_editable, redactions_for
+from dpia.review.services.conditions import conditions_of
 from dpia.review.services.sign_off import latest_sign_offs
 
 
@@ -45,10 +47,13 @@ def document_for(content: RevisionContent, *, organisation: str, public: bool,
         decisions = publication_decisions(revision)
         scope = decisions[-1].scope if decisions else Scope.FULL
     return build_document(
-        content, organisation=organisation, regime=revision.assessment.regime.label, status=revision.state.label,
+        content, organisation=organisation, regime=revision.regime.label, status=revision.state.label,
         content_hash=revision_hash(content), redactions=marks,
         sign_offs=[SignOffInput(s.kind, s.signer_name, s.signer_position, s.signed_at, s.details)
                    for s in latest_sign_offs(revision)],
+        conditions=[ConditionLine(c.action, c.owner, day_label(c.due_on),
+                                  f"Done on {day_label(c.done_at)}" if c.done_at else "Open")
+                    for c in conditions_of(revision)],
         public=public, scope=scope, published_on=published_on)
 
 

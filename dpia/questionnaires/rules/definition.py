@@ -50,6 +50,11 @@ class Option:
     value: str
     label: str
     hint: str | None = None
+    # Multiple choice only. An exclusive option ("None of these") cannot be chosen with any other.
+    exclusive: bool = False
+    # Multiple choice only. The option counts only together with another feature of the processing
+    # (the ICO's list: "when combined with any other criterion").
+    with_another_feature: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class Column:
     integer: bool = False
     not_recorded: bool = False  # an empty number means "not recorded", which is not zero
     ratio_of: tuple[str, str] | None = None  # (numerator column, denominator column)
+    total: bool = False  # number columns only: the table shows a total across its rows
     # Choices that depend on the revision: "likelihood" / "severity" (the risk model's scales) or
     # "risks" (the revision's own risk rows).
     options_from: str | None = None
@@ -117,6 +123,7 @@ class Question:
     columns: tuple[Column, ...] = ()
     prefill: tuple[Mapping[str, Any], ...] = ()
     min_rows: int = 0
+    row_noun: str = "rows"  # what a table's row is, in the plural, for "2 of 3 deployments recorded this"
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return self.show_if is None or self.show_if.holds(answers)
@@ -160,6 +167,18 @@ class RiskModel:
         return level_key is not None and level_key in (self.high_levels or (self.levels[-1].key,))
 
 
+# Questions that code relies on by role, declared in a definition's `key_questions:` rather than
+# spelt in code. Each role names a question of the given type, or (KEY_SECTIONS) a section.
+KEY_QUESTION_TYPES: Mapping[str, QuestionType] = {
+    "screening_triggers": QuestionType.MULTIPLE_CHOICE,
+    "screening_criteria": QuestionType.MULTIPLE_CHOICE,
+    "screening_ico_list": QuestionType.MULTIPLE_CHOICE,
+    "screening_outcome": QuestionType.SINGLE_CHOICE,
+    "views_sought": QuestionType.YES_NO,
+}
+KEY_SECTIONS: frozenset[str] = frozenset({"screening_section"})
+
+
 @dataclass(frozen=True)
 class Definition:
     key: str
@@ -174,6 +193,8 @@ class Definition:
     # publication shows, in order, and those whose first published answer summarises it in listings.
     summary_questions: tuple[str, ...] = ()
     listing_questions: tuple[str, ...] = ()
+    # Role -> question key (or section key, for KEY_SECTIONS), from `key_questions:`.
+    key_questions: Mapping[str, str] = field(default_factory=dict)
     _index: Mapping[str, Question] = field(default_factory=dict, compare=False, repr=False)
 
     def question(self, key: str) -> Question | None:
@@ -182,13 +203,26 @@ class Definition:
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
 
+    def key_question(self, role: str) -> Question | None:
+        """The question declared for `role` in `key_questions:`, or None when none is declared."""
+        key = self.key_questions.get(role)
+        return self.question(key) if key is not None and role not in KEY_SECTIONS else None
+
+    def key_section(self, role: str) -> Section | None:
+        """The section declared for `role` (such as `screening_section`), or None."""
+        key = self.key_questions.get(role)
+        return self.section(key) if key is not None and role in KEY_SECTIONS else None
+
     @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for s in self.sections for q in s.questions)
 
 
 def combine(core: Definition, add_ons: tuple[Definition, ...] = ()) -> Definition:
-    """The questionnaire a revision is filled against: the core's sections, then each add-on's."""
+    """The questionnaire a revision is filled against: the core's sections, then each add-on's.
+
+    Everything else (risk model, publication questions, key questions) is the core's.
+    """
     if not add_ons:
         return core
     sections = core.sections + tuple(s for add_on in add_ons for s in add_on.sections)

@@ -40,12 +40,16 @@ def definition_from_dict(data: Mapping[str, Any]) -> Definition:
         description=data.get("description"),
         summary_questions=tuple(data.get("publication", {}).get("summary", ())),
         listing_questions=tuple(data.get("publication", {}).get("listing", ())),
+        key_questions={str(role): str(key) for role, key in (data.get("key_questions") or {}).items()},
         _index=index,
     )
 
 
 def _options(raw: Any) -> tuple[Option, ...]:
-    return tuple(Option(value=str(o["value"]), label=o["label"], hint=o.get("hint")) for o in raw or ())
+    return tuple(Option(value=str(o["value"]), label=o["label"], hint=o.get("hint"),
+                        exclusive=bool(o.get("exclusive", False)),
+                        with_another_feature=bool(o.get("with_another_feature", False)))
+                 for o in raw or ())
 
 
 def _condition(raw: Mapping[str, Any] | None) -> Condition | None:
@@ -61,7 +65,7 @@ def _column(raw: Mapping[str, Any]) -> Column:
                   required=bool(raw.get("required", False)), hint=raw.get("hint"),
                   options=_options(raw.get("options")), unit=raw.get("unit"), minimum=raw.get("min"),
                   maximum=raw.get("max"), integer=bool(raw.get("integer", False)),
-                  not_recorded=bool(raw.get("not_recorded", False)),
+                  not_recorded=bool(raw.get("not_recorded", False)), total=bool(raw.get("total", False)),
                   ratio_of=tuple(raw["ratio_of"]) if raw.get("ratio_of") else None)
 
 
@@ -75,6 +79,7 @@ def _question(raw: Mapping[str, Any]) -> Question:
         minimum=raw.get("min"), maximum=raw.get("max"), integer=bool(raw.get("integer", False)),
         max_length=raw.get("max_length"), row_kind=row_kind, columns=columns,
         prefill=tuple(raw.get("prefill", ())), min_rows=int(raw.get("min_rows", 0)),
+        row_noun=str(raw.get("row_noun", "rows")),
     )
 
 

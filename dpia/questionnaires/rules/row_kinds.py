@@ -37,7 +37,8 @@ ROW_COLUMNS: dict[RowKind, tuple[Column, ...]] = {
                options_from="severity"),
     ),
     RowKind.MEASURE: (
-        Column("risk_uid", "Risk it addresses", QuestionType.SINGLE_CHOICE, required=True, options_from="risks"),
+        Column("risk_uids", "Risks it addresses", QuestionType.MULTIPLE_CHOICE, required=True, options_from="risks",
+               hint="A measure may address several risks"),
         Column("description", "Measure", QuestionType.MARKDOWN, required=True,
                hint="What you will do to reduce or remove the risk"),
         Column("effect", "Effect on the risk", QuestionType.SINGLE_CHOICE, required=True, options=MEASURE_EFFECTS),

@@ -15,7 +15,13 @@ import yaml
 
 from dpia.assessments.rules.regimes import Regime
 from dpia.core.errors import ValidationError
-from dpia.questionnaires.rules.definition import QuestionnaireKind, QuestionType, RowKind
+from dpia.questionnaires.rules.definition import (
+    KEY_QUESTION_TYPES,
+    KEY_SECTIONS,
+    QuestionnaireKind,
+    QuestionType,
+    RowKind,
+)
 from dpia.questionnaires.rules.row_kinds import columns_for_kind
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -27,15 +33,16 @@ CHOICE_TYPES = {QuestionType.SINGLE_CHOICE.value, QuestionType.MULTIPLE_CHOICE.v
 NUMERIC_TYPES = {QuestionType.NUMBER.value}
 
 TOP_FIELDS = {"key", "title", "version", "kind", "regimes", "description", "risk_model", "publication",
-              "sections"}
+              "key_questions", "sections"}
 PUBLICATION_FIELDS = {"summary", "listing"}
 RISK_FIELDS = {"key", "likelihood", "severity", "levels", "matrix", "high_levels"}
 SECTION_FIELDS = {"key", "title", "summary", "questions"}
 QUESTION_FIELDS = {"key", "label", "type", "required", "hint", "guidance", "options", "show_if", "unit", "min",
-                   "max", "integer", "max_length", "rows", "columns", "prefill", "min_rows"}
+                   "max", "integer", "max_length", "rows", "columns", "prefill", "min_rows", "row_noun"}
 COLUMN_FIELDS = {"key", "label", "type", "required", "hint", "options", "unit", "min", "max", "integer",
-                 "not_recorded", "ratio_of"}
-OPTION_FIELDS = {"value", "label", "hint"}
+                 "not_recorded", "ratio_of", "total"}
+OPTION_FIELDS = {"value", "label", "hint", "exclusive", "with_another_feature"}
+OPTION_FLAGS = ("exclusive", "with_another_feature")
 CONDITION_TESTS = {"equals", "in", "includes", "answered"}
 
 
@@ -179,7 +186,9 @@ class _Validator:
 
     def options(self, container: _Mapping, where: str) -> list[str]:
         options = self.sequence(container, "options", where)
+        multiple = container.get("type") == QuestionType.MULTIPLE_CHOICE.value
         values: list[str] = []
+        exclusive: list[str] = []
         for index, option in enumerate(options or ()):
             line = _line(options, index)
             if not self.mapping(option, line, f"option {index + 1} of {where}"):
@@ -187,6 +196,16 @@ class _Validator:
             self.unknown_fields(option, OPTION_FIELDS, f"an option of {where}")
             value = self.text(option, "value", f"an option of {where}")
             self.text(option, "label", f"an option of {where}")
+            for flag in OPTION_FLAGS:
+                self.boolean(option, flag, f"an option of {where}")
+                if flag in option and not multiple:
+                    self.error(_line(option, flag), f"{where}: only options of a multiple_choice question "
+                                                    f"can have '{flag}'")
+            if option.get("exclusive") is True and multiple:
+                if exclusive:
+                    self.error(_line(option, "exclusive"), f"{where}: only one option can be 'exclusive' "
+                                                           f"('{exclusive[0]}' already is)")
+                exclusive.append(value or "?")
             if value is not None:
                 if value in values:
                     self.error(line, f"option value '{value}' appears twice in {where}")
@@ -222,6 +241,32 @@ class _Validator:
             self.section(section, _line(sections, index), seen_sections, seen_questions)
         if "publication" in data:
             self.publication(data["publication"], _line(data, "publication"), seen_questions)
+        if "key_questions" in data:
+            if kind != QuestionnaireKind.CORE.value:
+                self.error(_line(data, "key_questions"), "only a core questionnaire declares 'key_questions'")
+            self.key_questions(data["key_questions"], _line(data, "key_questions"), seen_sections, seen_questions)
+
+    def key_questions(self, declared: Any, line: int, sections: set[str], questions: Mapping[str, Any]) -> None:
+        """`key_questions`: the questions (and the section) that code relies on by role. Each role is
+        one of a fixed set, and names a question of the type the role needs, or a section."""
+        if not self.mapping(declared, line, "'key_questions'"):
+            return
+        roles = ", ".join(sorted({*KEY_QUESTION_TYPES, *KEY_SECTIONS}))
+        for role, key in declared.items():
+            where, at = f"'key_questions.{role}'", _line(declared, role)
+            if role in KEY_SECTIONS:
+                if not isinstance(key, str) or key not in sections:
+                    self.error(at, f"{where} names unknown section '{key}'")
+            elif role in KEY_QUESTION_TYPES:
+                expected = KEY_QUESTION_TYPES[str(role)].value
+                question = questions.get(key) if isinstance(key, str) else None
+                if question is None:
+                    self.error(at, f"{where} names unknown question '{key}'")
+                elif question.get("type") != expected:
+                    self.error(at, f"{where} must name a {expected} question, and '{key}' is "
+                                     f"{question.get('type')}")
+            else:
+                self.error(at, f"unknown key question '{role}' (use {roles})")
 
     def publication(self, publication: Any, line: int, questions: Mapping[str, Any]) -> None:
         """`publication`: the questions a summary-only publication shows (`summary`), and those whose
@@ -329,7 +374,7 @@ class _Validator:
         if qtype == QuestionType.TABLE.value:
             self.table(question, where)
         else:
-            for field_name in ("rows", "columns", "prefill", "min_rows"):
+            for field_name in ("rows", "columns", "prefill", "min_rows", "row_noun"):
                 if field_name in question:
                     self.error(_line(question, field_name), f"{where}: only table questions have '{field_name}'")
         if "show_if" in question:
@@ -372,6 +417,9 @@ class _Validator:
             return
         if "min_rows" in question and (not isinstance(question["min_rows"], int) or question["min_rows"] < 0):
             self.error(_line(question, "min_rows"), f"{where}: 'min_rows' must be a whole number")
+        if "row_noun" in question and (not isinstance(question["row_noun"], str) or not question["row_noun"].strip()):
+            self.error(_line(question, "row_noun"), f"{where}: 'row_noun' must be what a row is, in the plural, "
+                                                    "like 'deployments'")
         column_keys: dict[str, str] = {}
         if has_rows:
             if question["rows"] not in {k.value for k in RowKind}:
@@ -404,8 +452,10 @@ class _Validator:
         ctype = column.get("type")
         if ctype not in COLUMN_TYPES:
             self.error(_line(column, "type"), f"{col_where}: 'type' must be one of {', '.join(sorted(COLUMN_TYPES))}")
-        for flag in ("required", "integer", "not_recorded"):
+        for flag in ("required", "integer", "not_recorded", "total"):
             self.boolean(column, flag, col_where)
+        if "total" in column and ctype != QuestionType.NUMBER.value:
+            self.error(_line(column, "total"), f"{col_where}: only number columns have a 'total'")
         for field_name in ("min", "max"):
             self.number(column, field_name, col_where)
         if ctype in CHOICE_TYPES:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from dpia.accounts.rules import Role
+from dpia.assessments.rules.completeness import Blocker
+
 
 class SignOffKind(enum.StrEnum):
     MEASURES_APPROVED = "measures_approved"
@@ -17,6 +20,7 @@ class SignOffKind(enum.StrEnum):
     CONSULTATION_REVIEWED = "consultation_reviewed"
     PRIOR_CONSULTATION = "prior_consultation"
     KEPT_UNDER_REVIEW = "kept_under_review"
+    SCREENING_DECISION = "screening_decision"  # a screening record: no assessment required
 
     @property
     def spec(self) -> SignOffSpec:
@@ -102,8 +106,8 @@ class SignOffSpec:
 
     kind: SignOffKind
     label: str
+    recorded_by: frozenset[Role]
     fields: tuple[SignOffField, ...] = ()
-    dpo_only: bool = False
 
     def published_lines(self, details: Mapping[str, Any]) -> list[str]:
         """The lines documents print for a stored row (the page shows every field)."""
@@ -128,16 +132,19 @@ CONSULTATION_OUTCOMES = (
 
 # The one description of every sign-off kind: the form, the sign-off page and the documents loop over it.
 SIGN_OFF_KINDS: dict[SignOffKind, SignOffSpec] = {spec.kind: spec for spec in (
-    SignOffSpec(SignOffKind.MEASURES_APPROVED, "Measures approved by"),
-    SignOffSpec(SignOffKind.RESIDUAL_RISKS_APPROVED, "Residual risks approved by"),
-    SignOffSpec(SignOffKind.DPO_ADVICE, "DPO advice provided", dpo_only=True, fields=(
+    # The accountable owner accepts the measures and what risk remains; a reviewer may record it for them.
+    SignOffSpec(SignOffKind.MEASURES_APPROVED, "Measures approved by", frozenset({Role.APPROVER, Role.REVIEWER})),
+    SignOffSpec(SignOffKind.RESIDUAL_RISKS_APPROVED, "Residual risks approved by",
+                frozenset({Role.APPROVER, Role.REVIEWER})),
+    # The DPO advises (UK GDPR Art. 35(2)); the approver accepts or overrules that advice.
+    SignOffSpec(SignOffKind.DPO_ADVICE, "DPO advice provided", frozenset({Role.DPO}), fields=(
         SignOffField("recommendation", "The DPO's recommendation", FieldType.CHOICE, RECOMMENDATIONS,
                      required="Select the DPO's recommendation",
                      shown=_choice_line("Recommendation: ", RECOMMENDATIONS), published=True),
         SignOffField("summary", "Summary of the DPO's advice", FieldType.TEXT, required="Summarise the DPO's advice",
                      rows=5),
     )),
-    SignOffSpec(SignOffKind.ADVICE_DECISION, "DPO advice accepted or overruled by", fields=(
+    SignOffSpec(SignOffKind.ADVICE_DECISION, "DPO advice accepted or overruled by", frozenset({Role.APPROVER}), fields=(
         SignOffField("decision", "Was the DPO's advice accepted?", FieldType.CHOICE, ADVICE_DECISIONS,
                      required="Select whether the advice was accepted or overruled", inline=True,
                      shown=lambda value: f"Advice {value}", published=True),
@@ -146,7 +153,8 @@ SIGN_OFF_KINDS: dict[SignOffKind, SignOffSpec] = {spec.kind: spec for spec in (
                      required_when=("decision", AdviceDecision.OVERRULED.value),
                      hint="Required when the advice is overruled."),
     )),
-    SignOffSpec(SignOffKind.CONSULTATION_REVIEWED, "Consultation responses reviewed by", fields=(
+    SignOffSpec(SignOffKind.CONSULTATION_REVIEWED, "Consultation responses reviewed by",
+                frozenset({Role.APPROVER, Role.REVIEWER, Role.DPO}), fields=(
         SignOffField("departs_from_views", "Does the decision depart from the views of the people consulted?",
                      FieldType.YES_NO, inline=True,
                      shown=lambda departs: ("Departs from the views of those consulted" if departs
@@ -156,7 +164,8 @@ SIGN_OFF_KINDS: dict[SignOffKind, SignOffSpec] = {spec.kind: spec for spec in (
                      required_when=("departs_from_views", "yes"),
                      hint="Required when the decision departs from their views."),
     )),
-    SignOffSpec(SignOffKind.PRIOR_CONSULTATION, "Prior consultation with the Information Commissioner", fields=(
+    SignOffSpec(SignOffKind.PRIOR_CONSULTATION, "Prior consultation with the Information Commissioner",
+                frozenset({Role.DPO, Role.APPROVER}), fields=(
         SignOffField("submitted_on", "Date the consultation was sent", FieldType.DATE,
                      required="Enter the date the consultation was sent, like 2017-05-02",
                      hint="For example, 2017-05-02", shown=lambda day: f"Sent {day}"),
@@ -164,12 +173,39 @@ SIGN_OFF_KINDS: dict[SignOffKind, SignOffSpec] = {spec.kind: spec for spec in (
                      required="Select the outcome of the consultation",
                      shown=_choice_line("Outcome: ", CONSULTATION_OUTCOMES)),
     )),
-    SignOffSpec(SignOffKind.KEPT_UNDER_REVIEW, "This assessment will be kept under review by", fields=(
+    SignOffSpec(SignOffKind.KEPT_UNDER_REVIEW, "This assessment will be kept under review by",
+                frozenset({Role.DPO, Role.REVIEWER, Role.APPROVER}), fields=(
         SignOffField("next_review_date", "Next review date", FieldType.DATE,
                      required="Enter the next review date, like 2018-04-30", hint="For example, 2018-04-30",
                      shown=lambda day: f"Next review: {day}", published=True),
     )),
+    # A screening record (no assessment required) is signed off by a DPO, with the reasons.
+    SignOffSpec(SignOffKind.SCREENING_DECISION, "Screening outcome agreed by", frozenset({Role.DPO}), fields=(
+        SignOffField("screening_reasons", "Why no assessment is required", FieldType.TEXT, rows=5,
+                     required="Give the reasons no assessment is required"),
+    )),
 )}
+
+# The rows approval of a full assessment needs, in the order of the ICO's step 7 (consultation responses
+# and prior consultation only when they apply); a screening record needs only the screening decision.
+FULL_ASSESSMENT_KINDS = (SignOffKind.MEASURES_APPROVED, SignOffKind.RESIDUAL_RISKS_APPROVED, SignOffKind.DPO_ADVICE,
+                         SignOffKind.ADVICE_DECISION, SignOffKind.CONSULTATION_REVIEWED,
+                         SignOffKind.PRIOR_CONSULTATION, SignOffKind.KEPT_UNDER_REVIEW)
+SCREENING_RECORD_KINDS = (SignOffKind.SCREENING_DECISION,)
+
+
+# Why a row is needed, where it is not plain from the ICO's step 7 itself.
+MISSING_WORDS = {
+    SignOffKind.PRIOR_CONSULTATION: "A residual risk is still high, so record the outcome of prior consultation with "
+                                    "the Information Commissioner (UK GDPR Art. 36 / DPA 2018 s.65)",
+    SignOffKind.CONSULTATION_REVIEWED: "Views were sought, so record who reviewed the consultation responses",
+    SignOffKind.DPO_ADVICE: "Record the DPO's advice (UK GDPR Art. 35(2))",
+}
+
+
+def kinds_for(*, screening_only: bool) -> tuple[SignOffKind, ...]:
+    """The sign-off rows a revision has: the full step-7 table, or a screening record's one row."""
+    return SCREENING_RECORD_KINDS if screening_only else FULL_ASSESSMENT_KINDS
 
 
 @dataclass(frozen=True)
@@ -223,31 +259,36 @@ def latest_by_kind(records: Sequence[SignOffRecord]) -> dict[SignOffKind, SignOf
     return {record.kind: record for record in records}
 
 
-def approval_problems(records: Sequence[SignOffRecord], current_hash: str, *,
-                      needs_prior_consultation: bool) -> list[str]:
-    """Why a revision cannot be approved yet (empty when it can).
+def approval_problems(records: Sequence[SignOffRecord], current_hash: str, *, needs_prior_consultation: bool,
+                      views_sought: bool = False, screening_only: bool = False) -> list[Blocker]:
+    """Why a revision cannot be approved yet (empty when it can), each naming the sign-off row to record.
 
-    Approval needs the DPO's advice (UK GDPR Art. 35(2)), a review owner and date, reasons when the
-    advice is overruled, the outcome of prior consultation when a residual risk is high (Art. 36 /
-    DPA 2018 s.65), and every sign-off bound to the content as it is now.
+    A full assessment needs every step-7 row: measures and residual risks approved, the DPO's advice
+    (UK GDPR Art. 35(2)), the advice accepted or overruled (with reasons when overruled), consultation
+    responses reviewed when views were sought, the outcome of prior consultation when a residual risk is
+    high (Art. 36 / DPA 2018 s.65), and who keeps it under review. A screening record needs the DPO's
+    agreement that no assessment is required. Every row must be bound to the content as it is now.
     """
     latest = latest_by_kind(records)
-    problems = [f"“{record.kind.label}” was signed for different content; the assessment has changed since, "
-                "so it must be signed again" for record in latest.values() if record.content_hash != current_hash]
-    advice = latest.get(SignOffKind.DPO_ADVICE)
-    if advice is None:
-        problems.append("Record the DPO's advice before approving")
-    elif advice.details.get("recommendation") == Recommendation.DO_NOT_PROCEED:
-        decision = latest.get(SignOffKind.ADVICE_DECISION)
-        if decision is None or decision.details.get("decision") != AdviceDecision.OVERRULED:
-            problems.append("The DPO advised not to proceed: record who overruled the advice and why")
-    if SignOffKind.KEPT_UNDER_REVIEW not in latest:
-        problems.append("Record who keeps the assessment under review and when it is next reviewed")
-    if needs_prior_consultation:
-        consultation = latest.get(SignOffKind.PRIOR_CONSULTATION)
-        if consultation is None or not consultation.details.get("outcome"):
-            problems.append("A residual risk is high: record the outcome of prior consultation with the "
-                            "Information Commissioner (UK GDPR Art. 36 / DPA 2018 s.65)")
-        elif consultation.details.get("outcome") == ConsultationOutcome.LIMITED_OR_BANNED:
-            problems.append("The Commissioner limited or banned the processing; it cannot be approved as it is")
+    needed = [kind for kind in kinds_for(screening_only=screening_only)
+              if not (kind is SignOffKind.CONSULTATION_REVIEWED and not views_sought)
+              and not (kind is SignOffKind.PRIOR_CONSULTATION and not needs_prior_consultation)]
+    problems = [Blocker(f"“{record.kind.label}” was signed for different content; the assessment has changed since, "
+                        "so it must be signed again", sign_off=record.kind.value)
+                for kind, record in latest.items() if kind in needed and record.content_hash != current_hash]
+    for kind in needed:
+        if kind not in latest:
+            problems.append(Blocker(MISSING_WORDS.get(kind, f"Record “{kind.label}”"), sign_off=kind.value))
+    advice, decision = latest.get(SignOffKind.DPO_ADVICE), latest.get(SignOffKind.ADVICE_DECISION)
+    if (not screening_only and advice is not None and decision is not None
+            and advice.details.get("recommendation") == Recommendation.DO_NOT_PROCEED
+            and decision.details.get("decision") != AdviceDecision.OVERRULED):
+        problems.append(Blocker("The DPO advised not to proceed and the advice was accepted: the revision can "
+                                "only be rejected, or the advice overruled with reasons",
+                                sign_off=SignOffKind.ADVICE_DECISION.value))
+    consultation = latest.get(SignOffKind.PRIOR_CONSULTATION)
+    if (SignOffKind.PRIOR_CONSULTATION in needed and consultation is not None
+            and consultation.details.get("outcome") == ConsultationOutcome.LIMITED_OR_BANNED):
+        problems.append(Blocker("The Commissioner limited or banned the processing; it cannot be approved as it is",
+                                sign_off=SignOffKind.PRIOR_CONSULTATION.value))
     return problems

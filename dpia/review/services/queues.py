@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from dpia.accounts.models import User
 from dpia.assessments.models import Assessment, Revision
 from dpia.core.extensions import db
-from dpia.review.models import Comment
+from dpia.review.models import Comment, SignOff
+from dpia.review.rules.sign_off import SignOffKind
 from dpia.review.rules.states import OPEN_STATES, RevisionState
 
 
@@ -36,6 +37,28 @@ def waiting_for_review() -> list[QueueItem]:
     """Revisions submitted for review or awaiting sign-off, oldest first."""
     rows = db.session.execute(_queue_query().where(Revision.state.in_([RevisionState.SUBMITTED,
                                                                        RevisionState.AWAITING_SIGN_OFF]))
+                              .order_by(Revision.submitted_at))
+    return [QueueItem(ref, title, number, state, since) for ref, title, number, state, since, _ in rows]
+
+
+def _advice_recorded():
+    return (select(SignOff.id).where(SignOff.revision_id == Revision.id, SignOff.kind == SignOffKind.DPO_ADVICE)
+            .exists())
+
+
+def awaiting_dpo_advice() -> list[QueueItem]:
+    """Revisions awaiting sign-off on which no DPO has given advice yet (the DPO's queue), oldest first."""
+    rows = db.session.execute(_queue_query().where(Revision.state == RevisionState.AWAITING_SIGN_OFF,
+                                                   ~_advice_recorded())
+                              .order_by(Revision.submitted_at))
+    return [QueueItem(ref, title, number, state, since) for ref, title, number, state, since, _ in rows]
+
+
+def awaiting_decision() -> list[QueueItem]:
+    """Revisions awaiting sign-off that have the DPO's advice, so an approver can decide (the approver's
+    queue), oldest first."""
+    rows = db.session.execute(_queue_query().where(Revision.state == RevisionState.AWAITING_SIGN_OFF,
+                                                   _advice_recorded())
                               .order_by(Revision.submitted_at))
     return [QueueItem(ref, title, number, state, since) for ref, title, number, state, since, _ in rows]
 

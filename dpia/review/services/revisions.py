@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from dpia.accounts.models import User
 from dpia.assessments.models import ROW_MODELS, Answer, Assessment, Revision, RevisionAddOn, TableRow
+from dpia.assessments.rules.regimes import Regime
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ValidationError
 from dpia.core.extensions import db
@@ -28,10 +29,12 @@ class DecisionInput:
 
 
 def start_revision(*, actor: User, now: datetime, assessment: Assessment, rationale: str,
-                   decisions: Sequence[DecisionInput]) -> Revision:
+                   decisions: Sequence[DecisionInput], regime: Regime | None = None) -> Revision:
     """Copy the approved revision into a new draft, with why it is being revised and the decisions behind it.
 
     The approved revision stays the version of record until the new one is approved.
+
+    :param regime: the law in force as the revision is written; by default the approved revision's.
     """
     revisions = list(db.session.scalars(select(Revision).where(Revision.assessment_id == assessment.id)
                                          .order_by(Revision.number)))
@@ -47,8 +50,8 @@ def start_revision(*, actor: User, now: datetime, assessment: Assessment, ration
     if problems:
         raise ValidationError("; ".join(problems))
     new = Revision(assessment_id=assessment.id, number=latest.number + 1, state=RevisionState.DRAFT,
-                   questionnaire_version_id=latest.questionnaire_version_id, rationale=rationale, created_at=now,
-                   created_by_id=actor.id, based_on_id=latest.id)
+                   regime=regime or latest.regime, questionnaire_version_id=latest.questionnaire_version_id,
+                   rationale=rationale, created_at=now, created_by_id=actor.id, based_on_id=latest.id)
     new.add_ons = [RevisionAddOn(questionnaire_version_id=a.questionnaire_version_id, position=a.position)
                    for a in latest.add_ons]
     db.session.add(new)

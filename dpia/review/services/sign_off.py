@@ -11,14 +11,15 @@ from sqlalchemy.orm import joinedload
 
 from dpia.accounts.models import User
 from dpia.assessments.models import Revision
+from dpia.assessments.rules.completeness import Blocker
 from dpia.assessments.rules.risk import residual_summary
 from dpia.assessments.services.content import RevisionContent, revision_editors, revision_hash
 from dpia.core.audit.services import record_event
 from dpia.core.extensions import db
 from dpia.core.permissions import require
-from dpia.permissions import can_record_sign_off
+from dpia.permissions import can_record_sign_off, independence_problem
 from dpia.review.models import SignOff
-from dpia.review.rules.sign_off import SignOffKind, SignOffRecord, approval_problems, clean_details
+from dpia.review.rules.sign_off import SignOffKind, SignOffRecord, approval_problems, clean_details, kinds_for
 
 
 def needs_prior_consultation(content: RevisionContent) -> bool:
@@ -39,18 +40,29 @@ def latest_sign_offs(revision: Revision) -> list[SignOff]:
     return [latest[kind] for kind in SignOffKind if kind in latest]
 
 
+
 @dataclass(frozen=True)
 class SignOffStatus:
-    """Where sign-off stands: the latest row of each kind, the content hash now, and what blocks approval."""
+    """Where sign-off stands: the rows this revision has, the latest of each kind, the content hash now,
+    what blocks approval, and who recorded the DPO's advice (they may not also approve)."""
 
+    kinds: tuple[SignOffKind, ...]
     latest: dict[SignOffKind, SignOff]
     current_hash: str
     prior_consultation_needed: bool
-    problems: tuple[str, ...]
+    screening_only: bool
+    problems: tuple[Blocker, ...]
+    advisor_ids: frozenset[int]
 
     def is_current(self, kind: SignOffKind) -> bool:
         record = self.latest.get(kind)
         return record is not None and record.content_hash == self.current_hash
+
+    @property
+    def shown_kinds(self) -> tuple[SignOffKind, ...]:
+        """The rows the sign-off page lists: prior consultation only when needed or already recorded."""
+        return tuple(kind for kind in self.kinds if kind is not SignOffKind.PRIOR_CONSULTATION
+                     or self.prior_consultation_needed or kind in self.latest)
 
 
 def sign_off_status(content: RevisionContent) -> SignOffStatus:
@@ -58,10 +70,14 @@ def sign_off_status(content: RevisionContent) -> SignOffStatus:
     records = sign_off_records(content.revision)
     current = revision_hash(content)
     prior = needs_prior_consultation(content)
+    screening = content.screening_only
     problems = approval_problems([SignOffRecord(r.kind, r.content_hash, r.details) for r in records], current,
-                                 needs_prior_consultation=prior)
+                                 needs_prior_consultation=prior, views_sought=content.views_sought,
+                                 screening_only=screening)
     latest = {record.kind: record for record in records}
-    return SignOffStatus(latest, current, prior, tuple(problems))
+    advisors = frozenset(r.signer_id for r in records if r.kind is SignOffKind.DPO_ADVICE)
+    return SignOffStatus(kinds_for(screening_only=screening), latest, current, prior, screening, tuple(problems),
+                         advisors)
 
 
 @dataclass(frozen=True)
@@ -75,8 +91,8 @@ def record_sign_off(*, actor: User, now: datetime, content: RevisionContent, kin
     """Record one step-7 row against the revision's content as it is now."""
     revision = content.revision
     edited = actor.id in revision_editors(revision)
-    require(can_record_sign_off(actor, revision, kind, edited=edited),
-            "You cannot sign off a revision you worked on" if edited else "You cannot record this sign-off")
+    require(can_record_sign_off(actor, revision, kind, edited=edited, screening_only=content.screening_only),
+            independence_problem(actor, revision, edited=edited) or "You cannot record this sign-off")
     details, errors = clean_details(kind, raw)
     position = (position or "").strip()
     if not position:

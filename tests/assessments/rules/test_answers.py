@@ -53,6 +53,46 @@ def test_choices():
         parse_answer(multiple, ["new", "invented"])
 
 
+class TestExclusiveOptions:
+    """"None of these" cannot be chosen together with any other option."""
+
+    spec = q(T.MULTIPLE_CHOICE, label="Does the processing involve any of these?", options=(
+        Option("monitoring", "Systematic monitoring"), Option("biometric", "Biometric data"),
+        Option("none", "None of these", exclusive=True)))
+
+    @pytest.mark.parametrize("raw", [["none", "monitoring"], ["biometric", "none"],
+                                     ["monitoring", "biometric", "none"]])
+    def test_refused_with_any_other_option(self, raw):
+        with pytest.raises(AnswerError) as raised:
+            parse_answer(self.spec, raw)
+        assert str(raised.value) == "Select “None of these” only when none of the other options apply"
+
+    def test_accepted_on_its_own(self):
+        assert parse_answer(self.spec, ["none"]) == ["none"]
+        assert parse_answer(self.spec, "none") == ["none"]
+        assert parse_answer(self.spec, ["none", "none"]) == ["none"]
+
+    def test_the_other_options_are_accepted_without_it(self):
+        assert parse_answer(self.spec, ["biometric", "monitoring"]) == ["monitoring", "biometric"]
+        assert parse_answer(self.spec, []) is None
+
+    def test_unknown_options_are_still_refused_first(self):
+        with pytest.raises(AnswerError, match="Select only the options listed"):
+            parse_answer(self.spec, ["none", "invented"])
+
+    def test_the_message_names_the_option_by_its_label(self):
+        spec = q(T.MULTIPLE_CHOICE, options=(Option("a", "A"), Option("nothing", "Nothing applies", exclusive=True)))
+        with pytest.raises(AnswerError, match="Select “Nothing applies” only when none of the other options apply"):
+            parse_answer(spec, ["a", "nothing"])
+
+    def test_exclusive_options_given_by_the_revision_count_too(self):
+        column = Column("risk_uids", "Risks", T.MULTIPLE_CHOICE, options_from="risks")
+        options = (Option("r1", "R1"), Option("none", "No risk", exclusive=True))
+        with pytest.raises(AnswerError, match="Select “No risk” only"):
+            parse_answer(column, ["r1", "none"], options=options)
+        assert parse_answer(column, ["r1"], options=options) == ["r1"]
+
+
 def test_dynamic_options_replace_the_definitions():
     column = Column("likelihood", "Likelihood", T.SINGLE_CHOICE, options_from="likelihood")
     assert parse_answer(column, "remote", options=(Option("remote", "Remote"),)) == "remote"

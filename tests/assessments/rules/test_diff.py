@@ -200,9 +200,9 @@ def test_revision_dependent_options_are_looked_up_per_revision():
     def labels(*pairs):
         return lambda column: tuple(Option(v, t) for v, t in pairs) if column.options_from == "risks" else None
 
-    measure = {"risk_uid": "r-old", "description": "Check every alert.", "effect": "reduced"}
+    measure = {"risk_uids": ["r-old"], "description": "Check every alert.", "effect": "reduced"}
     old = [("m1", measure)]
-    new = [("m1", {**measure, "risk_uid": "r-new"})]
+    new = [("m1", {**measure, "risk_uids": ["r-new"]})]
     diff = compare(old_rows={"later.measures": old}, new_rows={"later.measures": new},
                    old_options=labels(("r-old", "R1: Incorrect alerts")),
                    new_options=labels(("r-new", "R1: Incorrect alerts")))

@@ -61,12 +61,12 @@ def test_risk_ratings_use_the_matrix_and_measures_cite_risks(db, setup):
                       raw={"description": "x", "likelihood": "certain", "severity": "severe"})
     assert "likelihood" in refused.errors
     measure = add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.measures",
-                      raw={"risk_uid": added.uid, "description": "Officer checks alerts",
+                      raw={"risk_uids": [added.uid], "description": "Officer checks alerts",
                            "effect": "reduced", "approved": "yes"})
     assert measure.ok
     bad = add_row(actor=author, now=NOW, content=load_content(revision), question_key="later.measures",
-                  raw={"risk_uid": "not-a-risk", "description": "x", "effect": "reduced"})
-    assert "risk_uid" in bad.errors
+                  raw={"risk_uids": [added.uid, "not-a-risk"], "description": "x", "effect": "reduced"})
+    assert "risk_uids" in bad.errors
     content = load_content(revision)
     assert content.risk_options()[0].label == "R1: Incorrect alert"
     before, after = content.heat_maps()

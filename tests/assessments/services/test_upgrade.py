@@ -39,7 +39,7 @@ def revision(db, versions, team):
     db.session.add_all([
         Risk(question_key="t.risks", row_uid="risk1", position=0, description="Misidentification",
              risk_model_key="ico-3x3", likelihood="possible", severity="severe", **common),
-        Measure(question_key="t.measures", row_uid="measure1", position=0, risk_uid="risk1",
+        Measure(question_key="t.measures", row_uid="measure1", position=0, risk_uids=["risk1"],
                 description="Human review", **common),
         RetentionRule(question_key="t.retention", row_uid="ret1", position=0, data_category="Images", **common),
         AccessRule(question_key="t.access", row_uid="acc1", position=0, data_category="Images", who="Officers",

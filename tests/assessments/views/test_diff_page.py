@@ -1,4 +1,5 @@
-"""The compare-revisions page, on the demo: revision 2 adds the 30-day rule for alert images."""
+"""The compare-revisions page, on the demo: revision 2 replaces "no fixed period" for alert images with
+30-day rules for confirmed and for incorrect alerts, and records the first deployment."""
 
 import re
 from datetime import UTC, datetime
@@ -52,11 +53,14 @@ def test_demo_diff_shows_the_new_retention_rule_as_added(signed_in):
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Changes from revision 1 to revision 2" in body
-    assert "Retention rules: 1 added" in body
-    assert "Row 3 added: Alert images and match data (confirmed and incorrect alerts)" in body
+    assert "Retention rules: 2 added, 1 removed" in body
+    assert "Row 3 added: Alert images and match data, for confirmed alerts" in body
+    assert "Row 4 added: Alert images and match data, for incorrect alerts" in body
+    assert "Row 3 removed: Alert images and match data (confirmed and incorrect alerts)" in body
     assert inside("ins", "30 days", body)
     # The rules both revisions have are matched, not shown as removed and added again.
-    assert "removed:" not in body.split('id="section-lfr-data"')[1].split('id="section-')[0]
+    section = body.split('id="section-lfr-data"')[1].split('id="section-')[0]
+    assert re.findall(r"Row \d+ removed", section) == ["Row 3 removed"] and "3 unchanged" in section
 
 
 def test_demo_diff_marks_the_scope_text_change(signed_in):
@@ -72,12 +76,15 @@ def test_demo_diff_marks_the_scope_text_change(signed_in):
 def test_demo_diff_summaries(db, demo):
     diff = diff_between(load_content(revision(db, 1)), load_content(revision(db, 2)))
     summaries = {section.key: section.summary for section in diff.sections}
-    assert summaries["lfr-data"] == "Retention rules: 1 added"
+    assert summaries["lfr-data"] == "Retention rules: 2 added, 1 removed"
     assert summaries["processing"] == "1 answer changed"
     assert summaries["necessity"] == "1 answer changed"
-    assert summaries["risks"] == "No changes"  # risks and measures are matched by their wording
-    assert summaries["measures"] == "No changes"
-    assert [s.key for s in diff.changed_sections] == ["processing", "necessity", "lfr-data"]
+    assert summaries["risks"] == "No changes"  # rows keep their identity from one revision to the next
+    assert summaries["lfr-risks"] == "Risks: 1 changed"  # the residual risk of keeping wrong matches falls
+    assert summaries["measures"] == "Measures: 1 changed"
+    assert summaries["lfr-deployments"] == "Record of deployments: 1 added"
+    assert [s.key for s in diff.changed_sections] == ["processing", "necessity", "measures", "review", "lfr-data",
+                                                      "lfr-risks", "lfr-deployments"]
 
 
 def test_defaults_compare_the_latest_revision_with_the_one_before(signed_in):
@@ -88,7 +95,7 @@ def test_defaults_compare_the_latest_revision_with_the_one_before(signed_in):
 
 def test_comparing_backwards_shows_the_rule_as_removed(signed_in):
     body = signed_in.get(f"{PATH}?from=2&to=1").get_data(as_text=True)
-    assert "Retention rules: 1 removed" in body
+    assert "Retention rules: 1 added, 2 removed" in body
     assert inside("del", "30 days", body)
 
 
@@ -153,8 +160,8 @@ def add_rows(db, number, count):
         "lfr.retention": lambda i: {"data_category": f"Extra data {i}", "period_days": i, "trigger": "other",
                                     "justification": "Because.", "deletion_method": "manual"},
         "lfr.risks": lambda i: {"description": f"Extra risk {i}", "likelihood": "possible", "severity": "severe"},
-        "lfr.deployments": lambda i: {"date": "2017-07-01", "location": f"Site {i}", "alerts": 10 + i,
-                                      "confirmed": i, "incorrect": 10},
+        "lfr.deployments": lambda i: {"date": "2017-07-01", "end": "2017-07-01", "location": f"Site {i}",
+                                      "alerts": 10 + i, "confirmed": i, "incorrect": 10},
     }.items():
         insert_rows(rev, definition.question(key), [make(i) for i in range(count)], definition, now=NOW,
                     actor=actor)
@@ -170,5 +177,5 @@ def test_statement_count_does_not_grow_with_rows(signed_in, db, count_queries):
     db.session.commit()
     with count_queries() as many:
         body = signed_in.get(f"{PATH}?from=1&to=2").get_data(as_text=True)
-    assert "Retention rules: 1 added" in body  # the ten extra rules match by their wording
+    assert "Retention rules: 2 added, 1 removed" in body  # the ten extra rules match by their wording
     assert many.count == few.count

@@ -178,6 +178,8 @@ def test_check_answers_lists_answers_missing_and_tables(client, author, login_as
     assert re.search(r"Project name</dt>\s*<dd[^>]*>\s*<strong\b[^>]*>Required</strong>\s*Not answered", body)
     assert "2 of 104 (1.9%)" in body  # the prefilled deployment row, rate with its denominator
     assert f'href="{BASE}/sections/basics#basics.name"' in body
+    totals = body.split("Totals across the deployments recorded: 1")[1].split("</dl>")[0]
+    assert re.search(r"Alerts</dt>\s*<dd[^>]*>104</dd>", totals)
 
 
 def test_people_outside_the_team_get_404_and_reviewers_cannot_edit(client, revision, login_as):

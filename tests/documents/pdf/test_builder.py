@@ -50,7 +50,7 @@ See [the ICO guidance](https://ico.org.uk/for-organisations/) for more.
 
 def withheld(reason: str = "disclosure would prejudice the prevention of crime") -> Withheld:
     """Only the notice reaches the document: the withheld text itself never exists here."""
-    return Withheld("s.31(3)", reason, f"Withheld under FOI Act s.31(3): {reason}")
+    return Withheld("s.31(1)(a)", reason, f"Withheld under FOI Act s.31(1)(a): {reason}")
 
 
 def make_heat_maps(model: RiskModel = ICO, risks: tuple[RatedRisk, ...] | None = None) -> tuple[HeatMap, HeatMap]:
@@ -253,9 +253,9 @@ def test_plain_answers_and_table_cells(full_texts: list[str]) -> None:
 
 def test_withheld_parts_show_only_their_notice(full_pdf: bytes) -> None:
     text = all_text(full_pdf)
-    assert "Withheld under FOI Act s.31(3): disclosure would prejudice the prevention of crime" in text
-    assert "Withheld under FOI Act s.31(3): security of the system" in text
-    assert "Withheld under FOI Act s.31(3): the camera locations are sensitive" in text
+    assert "Withheld under FOI Act s.31(1)(a): disclosure would prejudice the prevention of crime" in text
+    assert "Withheld under FOI Act s.31(1)(a): security of the system" in text
+    assert "Withheld under FOI Act s.31(1)(a): the camera locations are sensitive" in text
     assert "Which sites use covert cameras?" in text  # the question keeps its place
     assert CANARY not in text
     assert CANARY.encode() not in full_pdf
@@ -269,7 +269,7 @@ def test_canary_never_appears_even_with_everything_withheld() -> None:
     data = build_pdf(make_document(sections=sections))
     assert CANARY not in all_text(data)
     assert CANARY.encode() not in data
-    assert all_text(data).count("Withheld under FOI Act s.31(3):") >= 2
+    assert all_text(data).count("Withheld under FOI Act s.31(1)(a):") >= 2
 
 
 def test_long_tables_wrap_cells_and_repeat_their_header_row() -> None:

@@ -21,7 +21,7 @@ def redact_all(setup):
     set_redaction(actor=dpo, now=NOW, content=load_content(revision), target_type=TargetType.QUESTION,
                   target_key="basics.name", exemption=Exemption.S40_2, reason="Names of staff")
     set_redaction(actor=dpo, now=NOW, content=load_content(revision), target_type=TargetType.ROW,
-                  target_key=setup["hidden_row"], exemption=Exemption.S31_3, reason="Tactics")
+                  target_key=setup["hidden_row"], exemption=Exemption.S31_1_A, reason="Tactics")
 
 
 def test_public_document_drops_withheld_text_internal_keeps_it(db, setup):
@@ -31,7 +31,7 @@ def test_public_document_drops_withheld_text_internal_keeps_it(db, setup):
     text = " ".join(public.text_parts())
     assert CANARY not in text
     assert "Withheld under FOI Act s.40(2): Names of staff" in text
-    assert "Withheld under FOI Act s.31(3): Tactics" in text
+    assert "Withheld under FOI Act s.31(1)(a): Tactics" in text
     assert "Public aims text" in text and "Visible rule" in text
     assert "Dana Protection" not in text  # officials' names stay internal
     internal = document_for(load_content(setup["revision"]), organisation="Org", public=False)
@@ -56,7 +56,7 @@ def test_schedule_renders_once_and_freezes_redactions(db, setup):
                            publish_at=NOW + timedelta(days=1), organisation="Org")
     assert publication.pdf.startswith(b"%PDF") and len(publication.html_sha256) == 64
     assert CANARY not in publication.html and CANARY not in publication.json and CANARY not in publication.search_text
-    assert "Withheld under FOI Act s.31(3): Tactics" in publication.html
+    assert "Withheld under FOI Act s.31(1)(a): Tactics" in publication.html
     with pytest.raises(ConflictError):
         set_redaction(actor=setup["dpo"], now=NOW, content=load_content(setup["revision"]),
                       target_type=TargetType.QUESTION, target_key="basics.aims", exemption=Exemption.S22,

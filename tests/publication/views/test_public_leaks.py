@@ -69,8 +69,9 @@ class Builder(Publisher):
             reviewer=factories.create_user(Role.REVIEWER, name=f"Riley {CANARY}",
                                            email=f"reviewer.{lower}@example.test"),
             dpo=factories.create_user(Role.DPO, name=f"Dana {CANARY}", email=f"dpo.{lower}@example.test"),
+            approver=factories.create_user(Role.APPROVER, name=f"Sam {CANARY}", email=f"approver.{lower}@example.test"),
             author_name=f"Alex {CANARY}", author_email=f"author.{lower}@example.test")
-        self.advisor = factories.create_user(Role.REVIEWER, name=f"Sam {CANARY}")
+        self.advisor = self.approver
 
     def comment(self, revision: Revision) -> None:
         top = add_comment(actor=self.reviewer, now=NOW, content=load_content(revision), body=f"Reviewer asks {CANARY}",
@@ -104,7 +105,7 @@ class Builder(Publisher):
         self.send_for_sign_off(revision)
         self.comment(revision)
         self.sign(revision)
-        transition(actor=self.dpo, now=NOW, content=load_content(revision), action=Action.APPROVE)
+        transition(actor=self.approver, now=NOW, content=load_content(revision), action=Action.APPROVE)
 
     def decide_internally(self, revision: Revision, *, planned: str = "2018-Q2"):  # noqa: ANN201
         """A decision whose internal fields (who decided, slippage reasons, FOI requests) hold the canary."""
@@ -144,7 +145,7 @@ def world(db) -> World:  # noqa: ANN001
     builder.answer_later(revision, reason=f"Public reason {CONTROL}")
     builder.approve(revision)
     builder.redact(revision, TargetType.QUESTION, "basics.name", "Names of officers", Exemption.S40_2)
-    builder.redact(revision, TargetType.ROW, hidden_row, "Police tactics", Exemption.S31_3)
+    builder.redact(revision, TargetType.ROW, hidden_row, "Police tactics", Exemption.S31_1_A)
     builder.publish(revision, past)
     world.published["DPIA-2026-101"] = 1
 
@@ -153,7 +154,7 @@ def world(db) -> World:  # noqa: ANN001
     builder.add_row(revision, retention_row(CANARY))
     builder.answer_later(revision, reason=secret("sectionword"))
     builder.approve(revision)
-    builder.redact(revision, TargetType.SECTION, "later", "Operational details", Exemption.S31_1)
+    builder.redact(revision, TargetType.SECTION, "later", "Operational details", Exemption.S31_1_B)
     builder.publish(revision, past)
     world.published["DPIA-2026-102"] = 1
 
@@ -417,10 +418,10 @@ def test_the_canary_never_reaches_anonymous_users(client, world):
 def test_withheld_parts_show_their_notice_in_every_form(client, world):
     page = text_of(client.get("/register/DPIA-2026-101"))
     assert "Withheld under FOI Act s.40(2): Names of officers" in page
-    assert "Withheld under FOI Act s.31(3): Police tactics" in page
+    assert "Withheld under FOI Act s.31(1)(a): Police tactics" in page
     assert "Category Visible rule" in page
     section = text_of(client.get("/register/DPIA-2026-102"))
-    assert "Withheld under FOI Act s.31(1): Operational details" in section
+    assert "Withheld under FOI Act s.31(1)(b): Operational details" in section
     pdf = pdf_text(client.get("/register/DPIA-2026-101.pdf").data)
     assert "Names of officers" in pdf and CONTROL in pdf
     body = json.loads(client.get("/register/DPIA-2026-102.json").data)

@@ -76,14 +76,20 @@ def test_internal_pdf_is_complete_and_marked_draft_until_approved(app, db, appro
 
 
 class TestDemo:
-    def test_revision_one_is_public_with_the_watchlist_withheld(self, app, demo):
+    def test_the_trial_is_not_public_and_its_planned_publication_is_overdue(self, app, demo):
+        """Revision 1 of the trial is never public on its own; revision 2 is planned for 2018-Q2."""
         public = app.test_client()
-        page = public.get("/register/DPIA-2017-004").get_data(as_text=True)
-        assert "Live facial recognition trial" in page
-        assert "Withheld under FOI Act s.31(3)" in page
-        assert public.get("/register/DPIA-2017-004/2").status_code == 404
+        for path in ("/register/DPIA-2017-004", "/register/DPIA-2017-004/1", "/register/DPIA-2017-004/2"):
+            assert public.get(path).status_code == 404, path
         upcoming = public.get("/register/upcoming").get_data(as_text=True)
+        assert "Live facial recognition trial" in upcoming
         assert "2018-Q2 (the second quarter of 2018)" in upcoming and "Overdue" in upcoming
+
+    def test_the_body_worn_video_assessment_is_public_with_its_security_answer_withheld(self, app, demo):
+        page = app.test_client().get("/register/DPIA-2019-002").get_data(as_text=True)
+        assert "Body-worn video for response officers" in page
+        assert "Withheld under FOI Act s.31(1)(a)" in page
+        assert "encrypted on the camera" not in page
 
     def test_dpo_dashboard_shows_the_overdue_publication(self, app, demo, db):
         client = app.test_client()

@@ -1,4 +1,5 @@
-"""Fixtures for the review services' tests: a team's author, a reviewer and a DPO, and a draft revision."""
+"""Fixtures for the review services' tests: a team's author, a reviewer, a DPO and an approver, and a
+draft revision complete enough to submit."""
 
 import pytest
 
@@ -18,6 +19,7 @@ def people(db):
         "author": factories.create_user(teams=(team,), name="Alex Author"),
         "reviewer": factories.create_user(Role.REVIEWER, name="Riley Reviewer"),
         "dpo": factories.create_user(Role.DPO, name="Dana Protection"),
+        "approver": factories.create_user(Role.APPROVER, name="Avery Approver"),
     }
 
 
@@ -28,4 +30,5 @@ def revision(db, people):
     save_section(actor=people["author"], now=NOW, content=load_content(revision), section_key="basics",
                  raw={"basics.aims": "Find people", "basics.name": "Trial", "basics.children": "no"},
                  expected_lock=0)
+    factories.complete(revision, people["author"])
     return revision

@@ -22,7 +22,7 @@ def test_new_revision_copies_everything_keeps_row_identity_and_links_decisions(d
                  "justification": "None kept", "deletion_method": "automatic"})
     to_sign_off(revision, people)
     sign_all(revision, people)
-    transition(actor=people["dpo"], now=NOW, content=load_content(revision), action=Action.APPROVE)
+    transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE)
     with pytest.raises(ValidationError, match="rationale|why") as refused:
         start_revision(actor=people["author"], now=NOW, assessment=revision.assessment, rationale="",
                        decisions=[])
@@ -44,6 +44,6 @@ def test_new_revision_copies_everything_keeps_row_identity_and_links_decisions(d
     transition(actor=people["author"], now=NOW, content=load_content(second), action=Action.SUBMIT)
     transition(actor=people["reviewer"], now=NOW, content=load_content(second), action=Action.SEND_FOR_SIGN_OFF)
     sign_all(second, people)
-    transition(actor=people["dpo"], now=NOW, content=load_content(second), action=Action.APPROVE)
+    transition(actor=people["approver"], now=NOW, content=load_content(second), action=Action.APPROVE)
     assert revision.state is RevisionState.SUPERSEDED and revision.next_review_on is None
     assert second.state is RevisionState.APPROVED

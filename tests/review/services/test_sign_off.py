@@ -20,17 +20,24 @@ NOW = factories.NOW
 
 
 def test_self_approval_is_refused(db, revision, people):
-    """A DPO who also edited the revision cannot sign it off or approve it."""
-    dpo_author = factories.create_user(Role.DPO, teams=(people["team"],))
-    save_section(actor=dpo_author, now=NOW, content=load_content(revision), section_key="basics",
+    """A DPO and approver in the owning team cannot sign off or approve; leaving the team does not help
+    someone who edited the revision."""
+    insider = factories.create_user(Role.DPO, Role.APPROVER, teams=(people["team"],))
+    save_section(actor=insider, now=NOW, content=load_content(revision), section_key="basics",
                  raw={"basics.aims": "Changed by the DPO", "basics.children": "no"}, expected_lock=1)
     to_sign_off(revision, people)
+    advice = {"recommendation": "proceed", "summary": "x"}
+    with pytest.raises(PermissionDeniedError, match="member of the team that owns"):
+        record_sign_off(actor=insider, now=NOW, content=load_content(revision), kind=SignOffKind.DPO_ADVICE,
+                        position="DPO", notes=None, raw=advice)
+    insider.memberships.clear()
+    db.session.flush()
     with pytest.raises(PermissionDeniedError, match="worked on"):
-        record_sign_off(actor=dpo_author, now=NOW, content=load_content(revision), kind=SignOffKind.DPO_ADVICE,
-                        position="DPO", notes=None, raw={"recommendation": "proceed", "summary": "x"})
+        record_sign_off(actor=insider, now=NOW, content=load_content(revision), kind=SignOffKind.DPO_ADVICE,
+                        position="DPO", notes=None, raw=advice)
     sign_all(revision, people)
-    with pytest.raises(PermissionDeniedError):
-        transition(actor=dpo_author, now=NOW, content=load_content(revision), action=Action.APPROVE)
+    with pytest.raises(PermissionDeniedError, match="worked on"):
+        transition(actor=insider, now=NOW, content=load_content(revision), action=Action.APPROVE)
     assert revision.state is RevisionState.AWAITING_SIGN_OFF
 
 
@@ -43,17 +50,17 @@ def test_a_change_after_sign_off_makes_approval_fail_on_the_hash(db, revision, p
     answer.value = "Quietly changed after sign-off"
     db.session.flush()
     with pytest.raises(ValidationError, match="signed for different content"):
-        transition(actor=people["dpo"], now=NOW, content=load_content(revision), action=Action.APPROVE)
+        transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE)
     assert revision.state is RevisionState.AWAITING_SIGN_OFF
     sign_all(revision, people)  # signing again against the content as it is now
-    assert transition(actor=people["dpo"], now=NOW, content=load_content(revision), action=Action.APPROVE) \
+    assert transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE) \
         is RevisionState.APPROVED
 
 
 def test_approval_needs_the_dpo_advice(db, revision, people):
     to_sign_off(revision, people)
     with pytest.raises(ValidationError, match="DPO's advice"):
-        transition(actor=people["dpo"], now=NOW, content=load_content(revision), action=Action.APPROVE)
+        transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE)
 
 
 def test_residual_high_risk_requires_prior_consultation_outcome(db, revision, people):
@@ -64,9 +71,9 @@ def test_residual_high_risk_requires_prior_consultation_outcome(db, revision, pe
     sign_all(revision, people)
     assert sign_off_status(load_content(revision)).prior_consultation_needed
     with pytest.raises(ValidationError, match="prior consultation"):
-        transition(actor=people["dpo"], now=NOW, content=load_content(revision), action=Action.APPROVE)
+        transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE)
     sign(revision, people["dpo"], SignOffKind.PRIOR_CONSULTATION, submitted_on="2017-05-02", outcome="no_objection")
-    transition(actor=people["dpo"], now=NOW, content=load_content(revision), action=Action.APPROVE)
+    transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE)
 
 
 def test_editors_are_everyone_who_changed_content(db, revision, people):
