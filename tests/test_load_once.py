@@ -1,5 +1,5 @@
-"""Load once, pass down: saving a section, recording a sign-off and scheduling publication each issue
-the same number of SQL statements whatever the number of sections in the questionnaire."""
+"""Load once, pass down: saving a section, recording a sign-off, the approver's decision and scheduling
+publication each issue the same number of SQL statements whatever the number of sections."""
 
 from __future__ import annotations
 
@@ -31,9 +31,14 @@ def publisher_with(extra: int) -> factories.Publisher:
     return publisher
 
 
-def statements(count_queries: Callable, send: Callable[[], object]) -> int:
+def posted(app: Flask, count_queries: Callable, who, page: str, action: str, data: dict) -> int:  # noqa: ANN001
+    """Commit what the test set up, then post `data` to `action` as `who` (the token from `page`), and
+    count the statements the request issued."""
+    factories.commit()
+    client = as_user(app, who)
+    token = csrf_token(client, page)
     with count_queries() as counter:
-        response = send()
+        response = client.post(action, data={"csrf_token": token, **data})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return counter.count
 
@@ -45,25 +50,33 @@ def base(revision) -> str:  # noqa: ANN001
 def save_statements(app: Flask, count_queries: Callable, extra: int) -> int:
     publisher = publisher_with(extra)
     revision = publisher.draft(aims="Find people")
-    factories.commit()
-    client = as_user(app, publisher.author(revision.assessment.team))
     path = f"{base(revision)}/sections/extra0"
-    token = csrf_token(client, path)
-    return statements(count_queries, lambda: client.post(path, data={
-        "csrf_token": token, "lock_version": "0", "f-extra0--note": "A note"}))
+    return posted(app, count_queries, publisher.author(revision.assessment.team), path, path,
+                  {"lock_version": "0", "f-extra0--note": "A note"})
 
 
-def sign_off_statements(app: Flask, count_queries: Callable, extra: int) -> int:
+def awaiting_sign_off(extra: int):  # noqa: ANN201
     publisher = publisher_with(extra)
     revision = publisher.draft(aims="Find people")
     publisher.submit(revision)
     publisher.send_for_sign_off(revision)
-    factories.commit()
-    client = as_user(app, publisher.reviewer)
+    return publisher, revision
+
+
+def sign_off_statements(app: Flask, count_queries: Callable, extra: int) -> int:
+    publisher, revision = awaiting_sign_off(extra)
     path = f"{base(revision)}/sign-off"
-    token = csrf_token(client, path)
-    return statements(count_queries, lambda: client.post(path, data={
-        "csrf_token": token, "kind": "measures_approved", "position": "Head of Policing"}))
+    return posted(app, count_queries, publisher.reviewer, path, path,
+                  {"kind": "measures_approved", "position": "Head of Policing"})
+
+
+def decision_statements(app: Flask, count_queries: Callable, extra: int) -> int:
+    """The approver's decision runs every gate: content, sign-off rows, conditions."""
+    publisher, revision = awaiting_sign_off(extra)
+    publisher.sign(revision)
+    return posted(app, count_queries, publisher.approver, f"{base(revision)}/sign-off", f"{base(revision)}/decision",
+                  {"outcome": "approve_with_conditions", "condition_1_action": "Publish the criteria",
+                   "condition_1_owner": "Project lead", "condition_1_due": ["30", "6", "2099"]})
 
 
 def schedule_statements(app: Flask, count_queries: Callable, extra: int) -> int:
@@ -71,16 +84,13 @@ def schedule_statements(app: Flask, count_queries: Callable, extra: int) -> int:
     revision = publisher.draft(aims="Find people")
     publisher.approve(revision)
     publisher.decide(revision)
-    factories.commit()
-    client = as_user(app, publisher.dpo)
     path = f"{base(revision)}/publication"
-    token = csrf_token(client, path)
-    return statements(count_queries, lambda: client.post(f"{path}/schedule", data={
-        "csrf_token": token, "publish_date": ["1", "6", "2030"], "publish_time": "09:30"}))
+    return posted(app, count_queries, publisher.dpo, path, f"{path}/schedule",
+                  {"publish_date": ["1", "6", "2030"], "publish_time": "09:30"})
 
 
-@pytest.mark.parametrize("measure", [save_statements, sign_off_statements, schedule_statements],
-                         ids=["save", "sign-off", "schedule"])
+@pytest.mark.parametrize("measure", [save_statements, sign_off_statements, decision_statements,
+                                     schedule_statements], ids=["save", "sign-off", "decision", "schedule"])
 def test_statements_do_not_grow_with_the_number_of_sections(app, db, count_queries, measure):
     small = measure(app, count_queries, SMALL)
     large = measure(app, count_queries, LARGE)

@@ -77,7 +77,7 @@ def task_list(reference: str, number: int):
     progress = [(section, content.progress(section)) for section in content.sections]
     return render_template("assessments/task_list.html", revision=revision, content=content, progress=progress,
                            editable=can_edit_revision(current_user, revision), upgrade_to=newer_version(revision),
-                           panel=review_panel(current_user, revision))
+                           panel=review_panel(current_user, revision), blockers=content.blockers())
 
 
 @bp.route("/<reference>/revisions/<int:number>/check")

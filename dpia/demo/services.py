@@ -108,7 +108,7 @@ def _rows(revision: Revision, question_key: str) -> list[Any]:
                                                        model.question_key == question_key).order_by(model.position)))
 
 
-def _write(revision: Revision, text: RevisionText, *, by: User, at: datetime) -> None:
+def write_content(revision: Revision, text: RevisionText, *, by: User, at: datetime) -> None:
     """Put one revision's content in place: answers, whole tables, risk ratings, then the measures citing them."""
     definition = revision_definition(revision)
     _set_answers(revision, text.answers, by=by, at=at)
@@ -178,7 +178,7 @@ def _trial(users: Mapping[str, User], team: Team, core: QuestionnaireVersion,
                                    title="Live facial recognition trial", team=team, regime=Regime.DPA_1998,
                                    questionnaire_version=core, add_ons=[add_on])
     first = assessment.revisions[0]
-    _write(first, TRIAL_REVISION_1, by=author, at=REVISION_1_WRITTEN)
+    write_content(first, TRIAL_REVISION_1, by=author, at=REVISION_1_WRITTEN)
     _to_sign_off(first, users, author, _at(18, 4, 2017), _at(21, 4, 2017))
     _advise(first, users, _at(25, 4, 2017), recommendation="proceed_with_conditions",
             summary="Proceed as a limited trial only: every alert checked by an officer, faces that do not match "
@@ -204,7 +204,7 @@ def _trial(users: Mapping[str, User], team: Team, core: QuestionnaireVersion,
         decisions=[DecisionInput(date(2017, 10, 16), "Alert images, from confirmed and incorrect alerts alike, are "
                                  "kept for 30 days and then deleted, unless needed as evidence.",
                                  "Strategic Facial Recognition Board", "Board meeting")])
-    _write(second, TRIAL_REVISION_2_CHANGES, by=author, at=REVISION_2_WRITTEN)
+    write_content(second, TRIAL_REVISION_2_CHANGES, by=author, at=REVISION_2_WRITTEN)
     position, measure = TRIAL_REVISION_2_MEASURE
     held = _rows(second, "measures.register")[position]
     held.description, held.updated_at = measure.description, REVISION_2_WRITTEN
@@ -233,7 +233,7 @@ def _stadium(users: Mapping[str, User], team: Team, core: QuestionnaireVersion,
                                    title="Live facial recognition at Northshire Stadium", team=team,
                                    regime=Regime.DPA_2018_PART_3, questionnaire_version=core, add_ons=[add_on])
     revision = assessment.revisions[0]
-    _write(revision, STADIUM_REVISION_1, by=author, at=written)
+    write_content(revision, STADIUM_REVISION_1, by=author, at=written)
     _to_sign_off(revision, users, author, _at(20, 9, 2018), _at(27, 9, 2018))
 
 
@@ -246,7 +246,7 @@ def _body_worn_video(users: Mapping[str, User], core: QuestionnaireVersion, orga
                                    title="Body-worn video for response officers", team=team,
                                    regime=Regime.DPA_2018_PART_3, questionnaire_version=core, add_ons=[])
     revision = assessment.revisions[0]
-    _write(revision, BODY_WORN_VIDEO, by=author, at=written)
+    write_content(revision, BODY_WORN_VIDEO, by=author, at=written)
     _to_sign_off(revision, users, author, _at(4, 2, 2019), _at(6, 2, 2019))
     _advise(revision, users, _at(12, 2, 2019), recommendation="proceed",
             summary="Proceed. The recording policy and the 31-day deletion keep the intrusion proportionate.",

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playwright
 from werkzeug.serving import make_server
@@ -38,10 +39,16 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve a migrated SQLite database with the demo loaded; yield the base URL."""
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The app the live server serves, for tests that prepare data through the services first."""
     database = tmp_path_factory.mktemp("browser") / "dpia.sqlite3"
-    app = dpia.create_app({**TestConfig.load(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    return dpia.create_app({**TestConfig.load(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve a migrated SQLite database with the demo loaded; yield the base URL."""
+    app = live_app
     with app.app_context():
         upgrade()
         load_demo(now=utcnow())

@@ -30,8 +30,10 @@ from tests.browser.steps import assert_accessible, error_summary, sign_in_throug
 pytestmark = pytest.mark.browser
 
 MAX_PATTERNS = 40
-DEMO = "DPIA-2017-004"  # revision 1 approved and published, revision 2 awaiting sign-off
+DEMO = "DPIA-2017-004"  # revision 1 approved with conditions, revision 2 awaiting the approver
 DRAFT = "DPIA-2018-011"  # revision 1 is a draft the author's team can edit
+ADVICE = "DPIA-2018-014"  # sent for sign-off, waiting for the DPO's advice
+PUBLISHED = "DPIA-2019-002"  # approved and published, one answer withheld
 SKIPPED_SUFFIXES = (".pdf", ".json", ".atom")
 SKIPPED_PREFIXES = ("/static/", "/sign-out")
 # Path segments that name one record among many: the segment after these words is an id. Section keys
@@ -55,7 +57,7 @@ class Person:
 
 PEOPLE = {
     "anonymous": Person(None, ("/register", "/register/upcoming"),
-                        explicit=("/register?q=facial", f"/register/{DEMO}/1")),
+                        explicit=("/register?q=video", f"/register/{PUBLISHED}/1")),
     # The draft first, so that the author's crawl reaches its sections and table rows.
     "author": Person("author@demo.test", ("/",), explicit=(
         f"/assessments/{DRAFT}/revisions/1",
@@ -67,11 +69,12 @@ PEOPLE = {
         f"/assessments/{DEMO}/revisions/2/sign-off",
         f"/assessments/{DEMO}/revisions/1",  # approved and read-only
         f"/assessments/{DEMO}/revisions/1/sign-off",  # the full sign-off record
+        f"/assessments/{DEMO}/revisions/2/check",  # every answer, and the deployment record with its totals
         f"/assessments/{DEMO}/diff?from=1&to=2",
         f"/assessments/{DEMO}/audit",
     )),
     "dpo": Person("dpo@demo.test", ("/",), explicit=(
-        f"/assessments/{DEMO}/revisions/2/sign-off?kind=dpo_advice",
+        f"/assessments/{ADVICE}/revisions/1/sign-off?kind=dpo_advice",
         f"/assessments/{DEMO}/diff?from=1&to=2",
         f"/assessments/{DEMO}/audit",
         f"/assessments/{DEMO}/foi/s22?received=2018-03-15",
@@ -79,8 +82,15 @@ PEOPLE = {
         f"/assessments/{DEMO}/revisions/1/publication/preview",
         f"/assessments/{DEMO}/revisions/2/publication",
         f"/assessments/{DEMO}/revisions/2/publication/preview",
-        "/register?q=facial",
-        f"/register/{DEMO}/1",
+        f"/assessments/{PUBLISHED}/revisions/1/publication",
+        "/register?q=video",
+        f"/register/{PUBLISHED}/1",
+    )),
+    # The decision form, its sign-off rows, and the conditions the approver gave.
+    "approver": Person("approver@demo.test", ("/",), explicit=(
+        f"/assessments/{DEMO}/revisions/2/sign-off",
+        f"/assessments/{DEMO}/revisions/2/sign-off?kind=advice_decision",
+        f"/assessments/{DEMO}/revisions/1",
     )),
     "admin": Person("admin@demo.test", ("/",), explicit=("/admin/questionnaires",)),
 }

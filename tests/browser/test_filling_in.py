@@ -174,7 +174,8 @@ def test_add_a_table_row_then_remove_it(page: Page, live_server: str, browser_er
     expect(page).to_have_url(f"{live_server}{DRAFT}/tables/processing.data_categories/rows/new")
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a row")
     page.get_by_label("Kind of data").fill(kind)
-    page.get_by_role("group", name="Special category or criminal offence data").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Special category data").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Criminal offence data").get_by_label("No", exact=True).check()
     page.get_by_label("Description").fill("Number plates in the background of **alert images**.")
     page.get_by_role("button", name="Save row").click()
 

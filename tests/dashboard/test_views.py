@@ -95,3 +95,34 @@ def test_author_sees_unresolved_comments(client, db, login_as):
     body = client.get("/").get_data(as_text=True)
     assert "Unresolved comments on your team" in body and "2 unresolved comments" in body
     assert "Waiting for review or sign-off" not in body  # not a reviewer
+
+
+def approved_with_conditions(approver, team, count):
+    """An approved assessment of `team`, approved by `approver` with `count` open conditions."""
+    from datetime import date
+
+    from dpia.review.models import ApprovalCondition
+    from dpia.review.rules.states import RevisionState
+
+    revision = factories.create_assessment(team, state=RevisionState.APPROVED).revisions[0]
+    revision.approved_by_id, revision.approved_at = approver.id, factories.NOW
+    factories.db_session().add_all(
+        ApprovalCondition(revision_id=revision.id, position=n, action=f"Condition {n}", owner="Lead",
+                          due_on=date(2030, 1, 1), created_at=factories.NOW, created_by_id=approver.id)
+        for n in range(1, count + 1))
+    factories.db_session().flush()
+
+
+def test_approver_dashboard_statement_count_does_not_grow_with_conditions(client, db, login_as, count_queries):
+    team = factories.create_team()
+    approver = factories.create_user(Role.APPROVER, teams=(team,))
+    login_as(approver)
+    approved_with_conditions(approver, team, 1)
+    with count_queries() as few:
+        assert client.get("/").status_code == 200
+    for _ in range(10):
+        approved_with_conditions(approver, team, 3)
+    with count_queries() as many:
+        body = client.get("/").get_data(as_text=True)
+    assert body.count("Condition 3") == 10
+    assert many.count == few.count

@@ -108,3 +108,16 @@ def test_dashboards_show_a_real_example_of_each_queue(app, demo):
     open_conditions = section(team, "Conditions of approval still open")
     assert "independent evaluation" in open_conditions and "Overdue" in open_conditions
     assert "retention period" not in open_conditions  # marked done in October 2017
+
+
+@pytest.mark.parametrize("path", [f"/assessments/{DEMO_REFERENCE}/revisions/1",
+                                  f"/assessments/{DEMO_REFERENCE}/revisions/2",
+                                  f"/assessments/{STADIUM_REFERENCE}/revisions/1"])
+def test_the_task_list_of_a_revision_past_the_gates_says_it_is_complete(app, demo, path):
+    """Never "approved" beside "incomplete": the task list's headline is the gates' own verdict."""
+    client = app.test_client()
+    assert sign_in(client, "author@demo.test", DEMO_PASSWORD).status_code == 302
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(path).get_data(as_text=True)))
+    assert " Complete " in text and "Incomplete" not in text
+    sections, total = re.search(r"(\d+) of (\d+) sections done", text).groups()
+    assert sections == total

@@ -9,42 +9,11 @@ import pytest
 from dpia.assessments.rules.risk import rate
 from dpia.demo import live_facial_recognition as lfr_demo
 from dpia.demo.body_worn_video import BODY_WORN_VIDEO
-from dpia.questionnaires.rules.definition import Definition, Question, QuestionnaireKind, QuestionType, RowKind, combine
+from dpia.questionnaires.rules.definition import Definition, QuestionnaireKind, QuestionType, RowKind, combine
 from dpia.questionnaires.rules.reading import definition_from_dict
 from dpia.questionnaires.rules.schema import parse
 from dpia.questionnaires.services import BUILTIN_DIR
-
-BUILTIN_FILES = sorted(BUILTIN_DIR.glob("*.yaml"))
-
-
-def load(path: Path) -> Definition:
-    return definition_from_dict(parse(path.read_text(encoding="utf-8"), str(path)))
-
-
-@pytest.fixture(scope="module")
-def definitions() -> dict[str, Definition]:
-    return {d.key: d for d in (load(path) for path in BUILTIN_FILES)}
-
-
-@pytest.fixture(scope="module")
-def core(definitions: dict[str, Definition]) -> Definition:
-    return definitions["uk-dpia"]
-
-
-@pytest.fixture(scope="module")
-def lfr(definitions: dict[str, Definition]) -> Definition:
-    return definitions["lfr-add-on"]
-
-
-@pytest.fixture(scope="module")
-def combined(core: Definition, lfr: Definition) -> Definition:
-    return combine(core, (lfr,))
-
-
-def question(definition: Definition, key: str) -> Question:
-    found = definition.question(key)
-    assert found is not None, f"no question {key}"
-    return found
+from tests.questionnaires.builtin import BUILTIN_FILES, question
 
 
 def test_the_expected_files_are_built_in():

@@ -8,34 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from dpia.questionnaires.rules.definition import Definition, Question, QuestionType
-from dpia.questionnaires.rules.reading import definition_from_dict
-from dpia.questionnaires.services import BUILTIN_DIR, read_definition
+from dpia.questionnaires.rules.definition import Definition, QuestionType
+from tests.questionnaires.builtin import question
 
 S62_OPERATIONS = ("collection", "alteration", "consultation", "disclosure (including transfers)", "combination",
                   "erasure")
-
-
-@pytest.fixture(scope="module")
-def definitions() -> dict[str, Definition]:
-    loaded = (definition_from_dict(read_definition(path)) for path in sorted(BUILTIN_DIR.glob("*.yaml")))
-    return {d.key: d for d in loaded}
-
-
-@pytest.fixture(scope="module")
-def core(definitions: dict[str, Definition]) -> Definition:
-    return definitions["uk-dpia"]
-
-
-@pytest.fixture(scope="module")
-def lfr(definitions: dict[str, Definition]) -> Definition:
-    return definitions["lfr-add-on"]
-
-
-def question(definition: Definition, key: str) -> Question:
-    found = definition.question(key)
-    assert found is not None, f"no question {key}"
-    return found
 
 
 def flat(text: str | None) -> str:

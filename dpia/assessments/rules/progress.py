@@ -15,10 +15,12 @@ class SectionStatus(enum.StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
+    OPTIONAL = "optional"  # nothing in it is required, and nothing has been entered
 
     @property
     def label(self) -> str:
-        return {"not_started": "Not yet started", "in_progress": "In progress", "completed": "Completed"}[self.value]
+        return {"not_started": "Not yet started", "in_progress": "In progress", "completed": "Completed",
+                "optional": "Optional"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,11 @@ class SectionProgress:
     @property
     def complete(self) -> bool:
         return self.status is SectionStatus.COMPLETED
+
+    @property
+    def done(self) -> bool:
+        """Nothing in the section holds the revision back (it is complete, or has nothing required)."""
+        return self.status in (SectionStatus.COMPLETED, SectionStatus.OPTIONAL)
 
 
 def missing_cells(columns: Sequence[Column], cells: Mapping[str, Any]) -> list[Column]:
@@ -65,6 +72,8 @@ def section_progress(section: Section, answers: Mapping[str, Any],
         status = SectionStatus.COMPLETED
     elif touched:
         status = SectionStatus.IN_PROGRESS
+    elif not required:
+        status = SectionStatus.OPTIONAL
     else:
         status = SectionStatus.NOT_STARTED
     return SectionProgress(section.key, status, len(required), len(required) - len(missing), missing)

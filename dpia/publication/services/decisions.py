@@ -10,8 +10,9 @@ from sqlalchemy.orm import joinedload
 from dpia.accounts.models import User
 from dpia.assessments.models import Revision
 from dpia.core.audit.services import record_event
-from dpia.core.errors import NotFoundError, ValidationError
+from dpia.core.errors import ValidationError
 from dpia.core.extensions import db
+from dpia.core.lookups import row_of_revision
 from dpia.core.partial_dates import PartialDate
 from dpia.core.permissions import require
 from dpia.permissions import can_publish
@@ -32,10 +33,7 @@ def publication_decisions(revision: Revision) -> list[PublicationDecision]:
 
 def find_decision(revision: Revision, decision_id: int) -> PublicationDecision:
     """:raise NotFoundError: the revision has no such decision."""
-    decision = db.session.get(PublicationDecision, decision_id)
-    if decision is None or decision.revision_id != revision.id:
-        raise NotFoundError("publication decision")
-    return decision
+    return row_of_revision(PublicationDecision, decision_id, revision_id=revision.id, what="publication decision")
 
 
 def plan_of(decision: PublicationDecision) -> PartialDate:

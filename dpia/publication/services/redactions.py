@@ -12,6 +12,7 @@ from dpia.assessments.services.content import RevisionContent
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ConflictError, NotFoundError, ValidationError
 from dpia.core.extensions import db
+from dpia.core.lookups import row_of_revision
 from dpia.core.permissions import require
 from dpia.permissions import can_publish
 from dpia.publication.models import Publication, Redaction
@@ -46,10 +47,7 @@ def redaction_targets(content: RevisionContent) -> list[tuple[str, str]]:
 
 def find_redaction(revision: Revision, redaction_id: int) -> Redaction:
     """:raise NotFoundError: the revision has no such redaction."""
-    redaction = db.session.get(Redaction, redaction_id)
-    if redaction is None or redaction.revision_id != revision.id:
-        raise NotFoundError("redaction")
-    return redaction
+    return row_of_revision(Redaction, redaction_id, revision_id=revision.id, what="redaction")
 
 
 def set_redaction(*, actor: User, now: datetime, content: RevisionContent, target_type: TargetType,

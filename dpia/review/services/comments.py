@@ -14,6 +14,7 @@ from dpia.assessments.services.content import RevisionContent
 from dpia.core.audit.services import record_event
 from dpia.core.errors import NotFoundError, ValidationError
 from dpia.core.extensions import db
+from dpia.core.lookups import row_of_revision
 from dpia.core.permissions import require
 from dpia.permissions import can_comment
 from dpia.review.models import Comment
@@ -45,11 +46,9 @@ def find_comment(revision: Revision, comment_id: str) -> Comment:
 
     :raise NotFoundError: it is not a number, or no such comment is on this revision.
     """
-    comment = (db.session.get(Comment, int(comment_id))
-               if comment_id.isascii() and comment_id.isdigit() and len(comment_id) < 10 else None)
-    if comment is None or comment.revision_id != revision.id:
+    if not (comment_id.isascii() and comment_id.isdigit() and len(comment_id) < 10):
         raise NotFoundError("comment")
-    return comment
+    return row_of_revision(Comment, int(comment_id), revision_id=revision.id, what="comment")
 
 
 def add_comment(*, actor: User, now: datetime, content: RevisionContent, body: str,

@@ -13,8 +13,9 @@ from dpia.accounts.models import User
 from dpia.accounts.rules import Role
 from dpia.assessments.models import Assessment, Revision
 from dpia.core.audit.services import record_event
-from dpia.core.errors import NotFoundError, ValidationError
+from dpia.core.errors import ValidationError
 from dpia.core.extensions import db
+from dpia.core.lookups import row_of_revision
 from dpia.core.permissions import has_any_role, require
 from dpia.permissions import can_mark_condition_done
 from dpia.review.models import ApprovalCondition
@@ -70,10 +71,7 @@ def conditions_of(revision: Revision) -> list[ApprovalCondition]:
 
 def find_condition(revision: Revision, condition_id: int) -> ApprovalCondition:
     """:raise NotFoundError: the revision has no such condition."""
-    condition = db.session.get(ApprovalCondition, condition_id)
-    if condition is None or condition.revision_id != revision.id:
-        raise NotFoundError("condition")
-    return condition
+    return row_of_revision(ApprovalCondition, condition_id, revision_id=revision.id, what="condition")
 
 
 def mark_condition_done(*, actor: User, now: datetime, revision: Revision, condition: ApprovalCondition,

@@ -65,3 +65,13 @@ def test_missing_cells_treats_zero_and_false_as_filled():
     assert missing_cells(columns, cells) == []
     assert [c.key for c in missing_cells(columns, {})] == ["data_category", "trigger", "justification",
                                                            "deletion_method"]
+
+
+def test_a_section_with_nothing_required_is_optional_until_something_is_entered():
+    section = definition_from_dict(parse((FIXTURES / "all-types.yaml").read_text().replace(
+        "      - {key: later.retention, label: Retention, type: table, rows: retention_rule, min_rows: 1}\n", "")
+        .replace("required: true\n        show_if: {question: basics.children, equals: false}",
+                 "show_if: {question: basics.children, equals: false}"))).section("later")
+    untouched = section_progress(section, {"basics.children": False}, {"later.deployments": []}, saved=False)
+    assert untouched.status is SectionStatus.OPTIONAL and untouched.done and not untouched.complete
+    assert section_progress(section, {}, {}, saved=True).status is SectionStatus.COMPLETED

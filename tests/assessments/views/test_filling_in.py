@@ -47,7 +47,7 @@ def test_task_list_shows_each_section_and_progress(client, author, login_as):
     login_as(author)
     body = client.get(BASE).get_data(as_text=True)
     assert "Basics" in body and "Later" in body
-    assert "You have completed 0 of 2 sections" in body
+    assert "0 of 2 sections done" in body and "Incomplete: " in body
     assert "0 of 3 required answers" in body
     # Basics is untouched; Later already holds the questionnaire's prefilled deployment record.
     assert body.count("Not yet started") == 1 and body.count("In progress") == 1
@@ -62,7 +62,7 @@ def test_saving_a_section_updates_the_task_list(client, author, login_as, db):
     assert response.headers["Location"].endswith(BASE)
     body = client.get(BASE).get_data(as_text=True)
     assert "Basics saved and complete." in body
-    assert "You have completed 1 of 2 sections" in body
+    assert "1 of 2 sections done" in body
     assert "3 of 3 required answers" in body
 
 

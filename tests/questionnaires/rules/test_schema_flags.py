@@ -1,10 +1,8 @@
 """Option flags (`exclusive`, `with_another_feature`), column totals and `key_questions`: each mistake
 is reported as FILE:LINE: message, on the line of the mistake."""
 
-from dpia.questionnaires.rules.schema import check_text
-from tests.factories import FIXTURES
+from tests.questionnaires.rules.checking import VALID, line_of, problems_for
 
-VALID = (FIXTURES / "all-types.yaml").read_text()
 MONITORING = "- {value: monitoring, label: Systematic monitoring}"
 BIOMETRIC = "- {value: biometric, label: Biometric data}"
 NEW_SYSTEM = "- {value: new, label: New system}"
@@ -15,20 +13,6 @@ KEY_QUESTIONS = """key_questions:
   views_sought: basics.children
 sections:
 """
-
-
-def line_of(text: str, needle: str, occurrence: int = 1) -> int:
-    seen = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            seen += 1
-            if seen == occurrence:
-                return number
-    raise AssertionError(f"{needle!r} not found")
-
-
-def problems_for(text: str) -> list[str]:
-    return check_text(text, "broken.yaml")
 
 
 def flagged(option: str, flags: str) -> str:
