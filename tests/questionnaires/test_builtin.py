@@ -29,12 +29,12 @@ def test_each_built_in_file_passes_the_validator_and_loads(path: Path):
 
 
 def test_core_and_add_on_metadata(core: Definition, lfr: Definition):
-    assert core.kind is QuestionnaireKind.CORE and core.version == "2.0"
+    assert core.kind is QuestionnaireKind.CORE and core.version == "2.1"
     assert core.risk_model is not None and core.risk_model.key == "ico-3x3"
     assert rate(core.risk_model, "possible", "significant") == "medium"
     assert [s.key for s in core.sections] == ["screening", "need", "processing", "consultation", "necessity",
                                               "risks", "measures", "outcomes", "review"]
-    assert lfr.kind is QuestionnaireKind.ADD_ON and lfr.version == "1.0" and lfr.risk_model is None
+    assert lfr.kind is QuestionnaireKind.ADD_ON and lfr.version == "1.1" and lfr.risk_model is None
     assert [s.key for s in lfr.sections] == ["lfr-legal", "lfr-article8", "lfr-deployment", "lfr-watchlist",
                                              "lfr-technology", "lfr-equality", "lfr-data", "lfr-risks",
                                              "lfr-deployments"]

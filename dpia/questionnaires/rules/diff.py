@@ -227,6 +227,7 @@ def question_changes(old: Question, new: Question) -> tuple[AttributeChange, ...
     if old.is_table or new.is_table:
         compare("row_kind", "Kind of rows", _row_kind(old), _row_kind(new))
         compare("min_rows", "Fewest rows", str(old.min_rows), str(new.min_rows))
+        compare("row_noun", "What a row is", old.row_noun, new.row_noun)
         compare("prefill", "Rows filled in at the start", _rows(len(old.prefill)), _rows(len(new.prefill)))
         # Tables of first-class rows take their columns from code: a change of row kind says it all.
         if old.row_kind is None and new.row_kind is None:
@@ -304,8 +305,14 @@ def _definition_changes(old: Definition, new: Definition) -> tuple[AttributeChan
         ("regimes", "Laws it covers", ", ".join(old.regimes) or NONE_TEXT, ", ".join(new.regimes) or NONE_TEXT),
         ("description", "Description", _text(old.description), _text(new.description)),
         ("risk_model", "Risk model", _risk_model(old.risk_model), _risk_model(new.risk_model)),
+        ("key_questions", "Questions the rules rely on", _key_questions(old), _key_questions(new)),
     ]
     return tuple(AttributeChange(a, t, before, after) for a, t, before, after in pairs if before != after)
+
+
+def _key_questions(definition: Definition) -> str:
+    """The roles screening and sign-off give questions (`key_questions`), as "role: key" pairs."""
+    return "; ".join(f"{role}: {key}" for role, key in sorted(definition.key_questions.items())) or NONE_TEXT
 
 
 def _option_changes(prefix: str, title_prefix: str, old: Iterable[Option], new: Iterable[Option]
@@ -315,6 +322,7 @@ def _option_changes(prefix: str, title_prefix: str, old: Iterable[Option], new: 
     added = [_option(o) for v, o in after.items() if v not in before]
     removed = [_option(o) for v, o in before.items() if v not in after]
     relabelled = [(before[v], o) for v, o in after.items() if v in before and before[v].label != o.label]
+    flagged = [(before[v], o) for v, o in after.items() if v in before and _flags(before[v]) != _flags(o)]
     changes = []
     if added:
         changes.append(AttributeChange(f"{prefix}options_added", f"{title_prefix}Options added", NONE_TEXT,
@@ -326,7 +334,18 @@ def _option_changes(prefix: str, title_prefix: str, old: Iterable[Option], new: 
         changes.append(AttributeChange(f"{prefix}options_relabelled", f"{title_prefix}Options reworded",
                                        "; ".join(_option(a) for a, _ in relabelled),
                                        "; ".join(_option(b) for _, b in relabelled)))
+    if flagged:
+        changes.append(AttributeChange(f"{prefix}options_flagged", f"{title_prefix}How options count",
+                                       "; ".join(f"{_option(a)}: {_flags(a)}" for a, _ in flagged),
+                                       "; ".join(f"{_option(b)}: {_flags(b)}" for _, b in flagged)))
     return changes
+
+
+def _flags(option: Option) -> str:
+    """What an option's flags do to the rules, in words."""
+    flags = [words for on, words in ((option.exclusive, "excludes the other options"),
+                                     (option.with_another_feature, "counts only with another feature")) if on]
+    return ", ".join(flags) or "no special rule"
 
 
 def _column_changes(old: Sequence[Column], new: Sequence[Column]) -> list[AttributeChange]:
@@ -354,6 +373,7 @@ def _column_changes(old: Sequence[Column], new: Sequence[Column]) -> list[Attrib
             ("maximum", "largest value", _number(was.maximum), _number(column.maximum)),
             ("integer", "whole numbers only", _yes_no(was.integer), _yes_no(column.integer)),
             ("not_recorded", "blank means not recorded", _yes_no(was.not_recorded), _yes_no(column.not_recorded)),
+            ("total", "totalled across rows", _yes_no(was.total), _yes_no(column.total)),
             ("ratio_of", "ratio of", " / ".join(was.ratio_of or ()) or NONE_TEXT,
              " / ".join(column.ratio_of or ()) or NONE_TEXT),
         ]

@@ -1,8 +1,11 @@
 """The public document and scheduling: withheld text left out, rendered once, redactions frozen."""
 
-from datetime import timedelta
+import io
+import json
+from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from dpia.assessments.services.content import load_content
 from dpia.core.errors import ConflictError, ValidationError
@@ -10,6 +13,9 @@ from dpia.publication.rules import Exemption, Scope, TargetType
 from dpia.publication.services.redactions import set_redaction
 from dpia.publication.services.register import register
 from dpia.publication.services.scheduling import document_for, schedule
+from dpia.review.rules.states import Action
+from dpia.review.services.conditions import ConditionInput
+from dpia.review.services.workflow import transition
 from tests import factories
 from tests.factories import CANARY, approve, decide
 
@@ -69,3 +75,20 @@ def test_only_approved_revisions_are_scheduled(db, setup):
     with pytest.raises(ValidationError, match="approved"):
         schedule(actor=setup["dpo"], now=NOW, content=load_content(setup["revision"]), publish_at=NOW,
                  organisation="Org")
+
+
+def test_conditions_of_approval_are_part_of_the_published_record(db, setup):
+    revision = setup["revision"]
+    factories.to_sign_off(revision, setup)
+    factories.sign_all(revision, setup)
+    transition(actor=setup["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE,
+               conditions=[ConditionInput("Publish the watchlist criteria", "Head of LFR", date(2030, 6, 30))])
+    decide(setup)
+    publication = schedule(actor=setup["dpo"], now=NOW, content=load_content(revision),
+                           publish_at=NOW + timedelta(days=1), organisation="Org")
+    assert "Publish the watchlist criteria" in publication.html and "Head of LFR" in publication.html
+    conditions = json.loads(publication.json)["document"]["conditions"]
+    assert [(c["action"], c["owner"], c["status"]) for c in conditions] == [
+        ("Publish the watchlist criteria", "Head of LFR", "Open")]
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(publication.pdf)).pages)
+    assert "Publish the watchlist criteria" in pdf_text

@@ -205,3 +205,29 @@ def test_section_summary_wording():
     assert section_summary("changed", 0, 0, 1, retitled=True) == "Retitled; 1 question changed"
     assert section_summary("removed", 0, 0, 0) == "Section removed"
     assert section_summary("added", 1, 0, 0) == "New section with 1 question"
+
+
+def test_totals_row_nouns_option_flags_and_key_questions_are_reported():
+    new_sections = edit(
+        ("      label: Systems\n      type: table\n",
+         "      label: Systems\n      type: table\n      row_noun: systems\n"),
+        ("        - {key: users, label: Users, type: number}\n",
+         "        - {key: users, label: Users, type: number, total: true}\n"),
+        ("    - {key: about.notes, label: Notes, type: markdown}\n",
+         "    - {key: about.notes, label: Notes, type: markdown}\n"
+         "    - key: about.features\n      label: Features\n      type: multiple_choice\n"
+         "      options: [{value: none, label: None of these}]\n"),
+    )
+    old = definition(new_sections.replace("row_noun: systems\n      ", "").replace(", total: true", ""))
+    flagged = new_sections.replace("{value: none, label: None of these}",
+                                   "{value: none, label: None of these, exclusive: true}")
+    new = definition_from_dict(parse(HEADER.format(version="2").replace(
+        "sections:\n", "key_questions:\n  screening_triggers: about.features\nsections:\n")
+        + textwrap.indent(flagged, "  "), "t.yaml"))
+    diff = diff_definitions(old, new)
+    assert [(c.attribute, c.new) for c in diff.changed("t.systems").changes] == [
+        ("row_noun", "systems"), ("column.users.total", "Yes")]
+    assert [(c.attribute, c.old, c.new) for c in diff.changed("about.features").changes] == [
+        ("options_flagged", "None of these (none): no special rule",
+         "None of these (none): excludes the other options")]
+    assert ("key_questions", "screening_triggers: about.features") in [(c.attribute, c.new) for c in diff.details]
