@@ -105,6 +105,20 @@ def independence_problem(actor: Actor | None, revision: RevisionLike, *, edited:
     return None
 
 
+def reviews_work(actor: Actor | None) -> bool:
+    """Reviewers and DPOs see what waits for review or sign-off."""
+    return has_any_role(actor, {Role.REVIEWER, Role.DPO})
+
+
+def gives_dpo_advice(actor: Actor | None) -> bool:
+    return has_any_role(actor, {Role.DPO})
+
+
+def takes_decisions(actor: Actor | None) -> bool:
+    """Approvers decide on full assessments (and check the conditions they gave)."""
+    return has_any_role(actor, {Role.APPROVER})
+
+
 def can_comment(actor: Actor | None, revision: RevisionLike) -> bool:
     """The team and the people reviewing it discuss a revision while it is open."""
     if actor is None or not revision.state.is_open:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -99,6 +100,27 @@ DecisionForm = type("DecisionForm", (FlaskForm,), {
     "note": TextAreaField("Reasons", widget=GovTextArea(), validators=[Optional(), Length(max=5000)],
                           description="Required when you reject the revision. The team sees this as a comment."),
 })
+
+
+def typed_conditions(form: FlaskForm) -> list[tuple[str, str, date | None]]:
+    """(action, owner, due date) of each condition row the approver filled in; a wholly empty row is none."""
+    rows = []
+    for number in range(1, CONDITION_ROWS + 1):
+        action, owner = (form[f"condition_{number}_{part}"].data or "" for part in ("action", "owner"))
+        due = form[f"condition_{number}_due"].data
+        if action.strip() or owner.strip() or due:
+            rows.append((action, owner, due))
+    return rows
+
+
+def outcome_mismatch(outcome: Outcome, has_conditions: bool) -> str | None:
+    """The message when the chosen outcome and the conditions typed contradict each other."""
+    if outcome is Outcome.APPROVE_WITH_CONDITIONS and not has_conditions:
+        return "Give at least one condition, or choose “Approve”"
+    if outcome is not Outcome.APPROVE_WITH_CONDITIONS and has_conditions:
+        return ("You gave conditions: choose “Approve with conditions”, or clear them"
+                if outcome is Outcome.APPROVE else "A rejection has no conditions: clear them, or approve with them")
+    return None
 
 
 class NewRevisionForm(FlaskForm):

@@ -141,3 +141,13 @@ def test_editing_comments_and_sign_off_by_state(principal, state):
         assert can_record_sign_off(actor, StubRevision(state), kind, edited=True) is False
         screening = state is S.AWAITING_SIGN_OFF and kind is SignOffKind.SCREENING_DECISION and principal == "dpo"
         assert can_record_sign_off(actor, StubRevision(state), kind, edited=False, screening_only=True) is screening
+
+
+@pytest.mark.parametrize("principal", list(PRINCIPALS))
+def test_who_sees_which_dashboard_queue(principal):
+    from dpia.permissions import gives_dpo_advice, reviews_work, takes_decisions
+
+    actor = PRINCIPALS[principal]
+    assert reviews_work(actor) is (principal in {"reviewer", "dpo", "reviewer_in_team", "dpo_in_team"})
+    assert gives_dpo_advice(actor) is (principal in {"dpo", "dpo_in_team"})
+    assert takes_decisions(actor) is (principal in {"approver", "approver_in_team"})

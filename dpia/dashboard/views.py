@@ -8,10 +8,8 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from dpia import permissions
-from dpia.accounts.rules import Role
 from dpia.assessments.services.assessments import visible_assessment_summaries
 from dpia.core import clock
-from dpia.core.permissions import has_any_role
 from dpia.publication.services.register import overdue_publications
 from dpia.review.services.conditions import open_conditions
 from dpia.review.services.queues import (
@@ -55,11 +53,11 @@ def index():
     """Each queue goes to the people who act on it: reviewers and DPOs see what waits for review, the DPO
     what awaits advice, approvers what awaits a decision, teams and approvers the open conditions."""
     actor = current_user._get_current_object()
-    oversight = has_any_role(actor, {Role.REVIEWER, Role.DPO})
+    oversight = permissions.reviews_work(actor)
     now = clock.now()
     today = now.date()
-    is_dpo = has_any_role(actor, {Role.DPO})
-    is_approver = has_any_role(actor, {Role.APPROVER})
+    is_dpo = permissions.gives_dpo_advice(actor)
+    is_approver = permissions.takes_decisions(actor)
     return render_template(
         "dashboard/index.html",
         summaries=visible_assessment_summaries(actor),
@@ -69,7 +67,7 @@ def index():
         awaiting_advice=awaiting_dpo_advice() if is_dpo else [],
         awaiting_decision=awaiting_decision() if is_approver else [],
         due=reviews_due(today) if is_dpo or is_approver else [],
-        overdue_publications=overdue_publications(now) if is_dpo else [],
+        overdue_publications=overdue_publications(now) if permissions.can_publish(actor) else [],
         is_dpo=is_dpo,
         is_approver=is_approver,
         oversight=oversight,

@@ -34,7 +34,7 @@ from dpia.review.services.comments import add_comment, comment_threads, find_com
 from dpia.review.services.comments import resolve_comment as resolve
 from dpia.review.services.conditions import ConditionInput, find_condition, mark_condition_done
 from dpia.review.services.revisions import DecisionInput, start_revision
-from dpia.review.services.sign_off import record_sign_off, sign_off_status
+from dpia.review.services.sign_off import approval_blockers, record_sign_off, sign_off_status
 from dpia.review.services.workflow import BlockedError, transition
 from forms.review import (
     CONDITION_ROWS,
@@ -45,6 +45,8 @@ from forms.review import (
     Outcome,
     RequestChangesForm,
     SignOffForm,
+    outcome_mismatch,
+    typed_conditions,
 )
 
 if TYPE_CHECKING:
@@ -207,7 +209,7 @@ def _sign_off_page(content: RevisionContent, *, form, decision_form, edited: boo
     return render_template(
         "review/sign_off.html", revision=revision, status=status, form=form, kinds=status.shown_kinds,
         recordable=recordable, active_kind=_active_kind(active, recordable), decision_form=decision_form,
-        blockers=[*content.blockers(), *status.problems], edited=edited,
+        blockers=approval_blockers(content, status), edited=edited,
         independence=independence_problem(current_user, revision, edited=edited, advised=advised),
         may_approve=decide[Action.APPROVE], may_reject=decide[Action.REJECT], condition_rows=CONDITION_ROWS,
     ), status_code
@@ -219,44 +221,26 @@ def decide(reference: str, number: int):
     revision = get_visible_revision(current_user, reference, number)
     content = load_content(revision)
     form = DecisionForm()
-    errors: list[str] = []
     if form.validate():
         outcome = Outcome(form.outcome.data)
-        conditions = _typed_conditions(form)
+        conditions = [ConditionInput(*row) for row in typed_conditions(form)]
         action = Action.REJECT if outcome is Outcome.REJECT else Action.APPROVE
-        if outcome is Outcome.APPROVE_WITH_CONDITIONS and not conditions:
-            errors.append("Give at least one condition, or choose “Approve”")
-        elif outcome is Outcome.APPROVE and conditions:
-            errors.append("You gave conditions: choose “Approve with conditions”, or clear them")
-        elif outcome is Outcome.REJECT and not (form.note.data or "").strip():
-            errors.append("Give the reasons for rejecting the revision")
-        else:
+        error = outcome_mismatch(outcome, bool(conditions))
+        if error is None:
             try:
                 with attempt():
                     transition(actor=current_user, now=clock.now(), content=content, action=action,
-                               note=form.note.data, conditions=conditions if action is Action.APPROVE else ())
-            except ValidationError as error:
-                errors.append(str(error))
+                               note=form.note.data, conditions=conditions)
+            except ValidationError as refused:
+                error = str(refused)
             else:
                 with_conditions = f" with {len(conditions)} condition{'s' if len(conditions) > 1 else ''}"
                 flash(f"Revision {number} {'rejected' if action is Action.REJECT else 'approved'}"
                       f"{with_conditions if conditions else ''}", "success")
                 return _task_list(revision)
-    if errors:
-        form.outcome.errors = errors
+        form.outcome.errors = [error]
     return _sign_off_page(content, form=SignOffForm(formdata=None), decision_form=form, edited=_edited(revision),
                           active=None, status_code=400)
-
-
-def _typed_conditions(form) -> list[ConditionInput]:
-    """The condition rows the approver filled in (a row left wholly empty is not a condition)."""
-    conditions = []
-    for number in range(1, CONDITION_ROWS + 1):
-        action, owner = (form[f"condition_{number}_{part}"].data or "" for part in ("action", "owner"))
-        due = form[f"condition_{number}_due"].data
-        if action.strip() or owner.strip() or due:
-            conditions.append(ConditionInput(action, owner, due))
-    return conditions
 
 
 @bp.route("/<reference>/revisions/<int:number>/conditions/<int:condition_id>/done", methods=["POST"])

@@ -207,3 +207,16 @@ def test_new_revision_page(app, db, people):
     page = author.get(f"/assessments/{REF}/revisions/2").get_data(as_text=True)
     assert "Decision of 16 October 2017" in page and "Alert images kept 30 days" in page
     assert as_user(app, people["reviewer"]).get(path).status_code == 403
+
+
+def test_a_blocker_on_a_table_row_links_to_that_row(app, db, people):
+    revision = people["revision"]
+    factories.complete(revision, people["author"])
+    # An unrated risk, as an add-on's starting risks are (the row form itself insists on a rating).
+    definition = load_content(revision).definition
+    [risk] = factories.insert_rows(revision, definition.question("later.risks"), [{"description": "Wrongful stop"}],
+                                   definition, now=factories.NOW)
+    db.session.commit()
+    page = as_user(app, people["author"]).get(f"{BASE}/check").get_data(as_text=True)
+    assert "Risk R1 is not rated" in page
+    assert f'href="{BASE}/tables/later.risks/rows/{risk.row_uid}"' in page

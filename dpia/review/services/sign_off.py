@@ -110,3 +110,8 @@ def record_sign_off(*, actor: User, now: datetime, content: RevisionContent, kin
     record_event(actor=actor, now=now, action="sign_off.record", object_type="revision", object_id=revision.id,
                  summary={"kind": kind.value, "content_hash": digest})
     return SignOffOutcome(record, {})
+
+
+def approval_blockers(content: RevisionContent, status: SignOffStatus) -> list[Blocker]:
+    """Everything that stops approval: the content's blockers, then the sign-off rows'."""
+    return [*content.blockers(), *status.problems]

@@ -23,7 +23,7 @@ from dpia.review.rules.states import Action, RevisionState, next_state
 from dpia.review.services.comments import unresolved_count
 from dpia.review.services.conditions import ConditionInput, add_conditions, condition_problems, conditions_of
 from dpia.review.services.revisions import revision_decisions
-from dpia.review.services.sign_off import sign_off_status
+from dpia.review.services.sign_off import approval_blockers, sign_off_status
 
 GATED = frozenset({Action.SUBMIT, Action.SEND_FOR_SIGN_OFF, Action.APPROVE})
 
@@ -71,10 +71,12 @@ def transition(*, actor: User, now: datetime, content: RevisionContent, action: 
     note = (note or "").strip() or None
     if action is Action.REQUEST_CHANGES and not note:
         raise ValidationError("Say what needs to change")
+    if action is Action.REJECT and not note:
+        raise ValidationError("Give the reasons for rejecting the revision")
     if conditions and action is not Action.APPROVE:
         raise ValidationError("Only an approval can have conditions")
     if action in GATED:
-        blockers = content.blockers() + (list(status.problems) if status is not None else [])
+        blockers = approval_blockers(content, status) if status is not None else content.blockers()
         if blockers:
             raise BlockedError(action, blockers)
     if action is Action.APPROVE:

@@ -134,3 +134,14 @@ def test_the_dpo_advises_but_does_not_decide(db, revision, people):
     with pytest.raises(PermissionDeniedError):
         transition(actor=people["dpo"], now=NOW, content=load_content(revision), action=Action.APPROVE)
     assert revision.state is RevisionState.AWAITING_SIGN_OFF
+
+
+def test_rejecting_needs_reasons_which_become_a_comment(db, revision, people):
+    to_sign_off(revision, people)
+    with pytest.raises(ValidationError, match="Give the reasons for rejecting"):
+        transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.REJECT)
+    assert revision.state is RevisionState.AWAITING_SIGN_OFF
+    transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.REJECT,
+               note="Necessity is not shown")
+    assert revision.state is RevisionState.REJECTED
+    assert comment_threads(revision)[-1].comment.body == "Necessity is not shown"
