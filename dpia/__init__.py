@@ -28,8 +28,7 @@ def blueprints() -> tuple[Blueprint, ...]:
     """Every top-level blueprint, one per URL prefix. Review, publication and FOI pages live under
     `/assessments`, and the questionnaire pages under `/admin`, so they are nested in those
     blueprints (blueprints cannot be nested again once registered, hence once per process)."""
-    from dpia.accounts.views import admin
-    from dpia.accounts.views import bp as auth
+    from dpia.accounts.views import account, admin, auth
     from dpia.assessments.views import bp as assessments
     from dpia.dashboard.views import bp as dashboard
     from dpia.foi.views import bp as foi
@@ -41,7 +40,7 @@ def blueprints() -> tuple[Blueprint, ...]:
     admin.register_blueprint(questionnaires)
     for child in (review, publication, foi):
         assessments.register_blueprint(child)
-    return auth, admin, dashboard, assessments, public
+    return auth, account, admin, dashboard, assessments, public
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -67,11 +66,11 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
                       "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
     ])
 
-    from dpia import accounts, assessments, core, demo, foi, publication, questionnaires, review
+    from dpia import accounts, assessments, core, demo, foi, mail, publication, questionnaires, review
     from dpia.core.cli import dpia_cli
 
     core.init_app(app)
-    for area in (accounts, questionnaires, assessments, review, publication, foi, demo):
+    for area in (accounts, mail, questionnaires, assessments, review, publication, foi, demo):
         area.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)

@@ -51,7 +51,7 @@ class Config:
     SERVICE_NAME = "Data protection impact assessments"
 
     # Sessions: the browser cookie only carries a reference to a server-side session row
-    # (see dpia/services/sessions.py), so sign-out really ends it.
+    # (see dpia/accounts/services/sessions.py), so sign-out really ends it.
     SESSION_COOKIE_NAME = "dpia_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -73,6 +73,35 @@ class Config:
     # for the rest of the window, whatever the password.
     LOGIN_THROTTLE_ATTEMPTS = 5
     LOGIN_THROTTLE_WINDOW = timedelta(seconds=60)
+
+    # Re-authentication: signing off, approving, publishing decisions and account changes need the
+    # password (and a TOTP code where enrolled) given within this long.
+    REAUTHENTICATION_WINDOW = timedelta(minutes=10)
+    INVITATION_LIFETIME = timedelta(hours=72)
+    PASSWORD_RESET_LIFETIME = timedelta(hours=1)
+    # TOTP codes: this many wrong codes per account within the window blocks further codes.
+    MFA_THROTTLE_ATTEMPTS = 5
+    MFA_THROTTLE_WINDOW = timedelta(seconds=60)
+
+    # The proxies in front of the app (addresses or networks, comma-separated). Only requests from
+    # them have their X-Forwarded-For header believed, for the security log's source IP.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+
+    # E-mail. MAIL_URL is smtp://user:password@host:587 (STARTTLS) or smtps://...:465; without it,
+    # outside production, messages go to a local inbox under instance/mail/.
+    MAIL_URL = os.environ.get("MAIL_URL", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "dpia@localhost")
+    # The address links in e-mails point to (the worker has no request to take it from).
+    BASE_URL = os.environ.get("DPIA_BASE_URL", "http://127.0.0.1:5000")
+
+    # Single sign-on with OpenID Connect; off unless an issuer is set.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation's account")
+    # Comma-separated e-mail domains whose people may create their own team-member account on first
+    # single sign-on. Empty: only invited people can sign in.
+    OIDC_SELF_REGISTRATION_DOMAINS = os.environ.get("OIDC_SELF_REGISTRATION_DOMAINS", "")
 
     DEMO_ALLOWED = True
     HSTS = False

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from dpia import create_app
 from dpia.accounts.models import Membership, Team, User, UserRole
 from dpia.accounts.rules import Role
-from dpia.accounts.services import hash_password
+from dpia.accounts.services.passwords import hash_password
 from dpia.assessments.models import ROW_MODELS, Assessment, Revision, SectionSave
 from dpia.assessments.rules.regimes import Regime
 from dpia.assessments.services.answers import save_section

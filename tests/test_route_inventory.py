@@ -8,7 +8,9 @@ from tests.web import csrf_token, example_path
 
 # The reviewed classification. A new route must be added to exactly one of these sets, which
 # forces whoever adds it to decide, and this test to check, whether anonymous people may use it.
-EXPECTED_PUBLIC = {"static", "auth.sign_in", "public.healthz", "public.register", "public.register_json", "public.feed",
+EXPECTED_PUBLIC = {"static", "auth.sign_in", "auth.two_factor", "auth.forgot_password", "auth.reset_password",
+                   "auth.accept_invitation", "auth.oidc_start", "auth.oidc_callback",
+                   "public.healthz", "public.register", "public.register_json", "public.feed",
                    "public.upcoming", "public.assessment", "public.assessment_pdf", "public.assessment_json",
                    "public.revision", "public.revision_pdf", "public.revision_json"}
 EXPECTED_SIGNED_IN = {
@@ -47,6 +49,22 @@ EXPECTED_SIGNED_IN = {
     "assessments.foi.s22_pdf",
     "assessments.audit",
     "admin.users",
+    "admin.invite",
+    "admin.user",
+    "admin.edit_user",
+    "admin.deactivate",
+    "admin.reactivate",
+    "admin.end_sessions",
+    "admin.reset_mfa",
+    "admin.resend_invitation",
+    "admin.teams",
+    "admin.rename_team",
+    "account.index",
+    "account.change_password",
+    "account.sessions",
+    "account.end_session",
+    "account.end_other_sessions",
+    "account.mfa_setup",
     "admin.questionnaires.index",
     "admin.questionnaires.upload",
     "admin.questionnaires.diff",

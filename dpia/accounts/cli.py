@@ -7,7 +7,7 @@ import sys
 import click
 
 from dpia.accounts.rules import Role
-from dpia.accounts.services import create_user
+from dpia.accounts.services.users import create_user
 from dpia.core.cli import dpia_cli, fail
 from dpia.core.clock import now
 from dpia.core.errors import DomainError

@@ -29,6 +29,45 @@ ROLE_LABELS = {
 }
 
 
+class TokenPurpose(enum.StrEnum):
+    """What a single-use e-mailed link is for."""
+
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
+
+
+# Staff roles decide or administer; an account holding any of them must use a second factor.
+ROLES_NEEDING_MFA = frozenset({Role.REVIEWER, Role.DPO, Role.APPROVER, Role.ADMIN})
+
+
+def needs_mfa(roles: frozenset[Role]) -> bool:
+    return bool(roles & ROLES_NEEDING_MFA)
+
+
+# POSTs to these endpoints need the password (and a TOTP code where enrolled) given within the
+# re-authentication window: recording a sign-off row, approving or rejecting, publication decisions,
+# redactions, and changes to roles, MFA, passwords and access. Kept here, in one reviewed place, and
+# enforced by one hook (dpia/accounts/views/reauthentication.py) rather than per view.
+ENDPOINTS_NEEDING_RECENT_AUTHENTICATION = frozenset(
+    {
+        "assessments.review.sign_off",
+        "assessments.review.decide",
+        "assessments.publication.decide",
+        "assessments.publication.slip",
+        "assessments.publication.redact",
+        "assessments.publication.unredact",
+        "assessments.publication.schedule",
+        "assessments.publication.withdraw",
+        "account.mfa_setup",
+        "admin.edit_user",
+        "admin.reset_mfa",
+        "admin.deactivate",
+        "admin.reactivate",
+        "admin.end_sessions",
+    }
+)
+
+
 MIN_LENGTH = 15
 MAX_LENGTH = 128
 

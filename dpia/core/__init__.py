@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     from dpia.config import REPO_ROOT
-    from dpia.core import error_pages, security, templating, transaction
+    from dpia.core import error_pages, security, security_log, templating, transaction
     from dpia.core.audit import cli, models  # noqa: F401 - registers `dpia audit` and the audit model
     from dpia.core.database import configure_engine
     from dpia.core.extensions import csrf, db, login_manager, migrate
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         configure_engine(db.engine, method_is_read_only=security.request_is_read_only)
     security.init_app(app)
+    security_log.init_app(app)
     error_pages.init_app(app)
     templating.init_app(app)
     transaction.init_app(app)  # last: its after-request hook must run before the others

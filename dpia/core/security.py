@@ -16,6 +16,12 @@ PUBLIC_ENDPOINTS = frozenset(
     {
         "static",
         "auth.sign_in",
+        "auth.two_factor",
+        "auth.forgot_password",
+        "auth.reset_password",
+        "auth.accept_invitation",
+        "auth.oidc_start",
+        "auth.oidc_callback",
         "public.healthz",
         "public.register",
         "public.register_json",

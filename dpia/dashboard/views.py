@@ -19,7 +19,7 @@ from dpia.review.services.queues import (
     unresolved_comment_queue,
     waiting_for_review,
 )
-from forms.accounts import SignOutForm
+from forms.accounts.sign_in import SignOutForm
 
 bp = Blueprint("dashboard", __name__)
 

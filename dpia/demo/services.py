@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from dpia.accounts.models import Team, User
 from dpia.accounts.rules import Role
-from dpia.accounts.services import create_user, get_or_create_team
+from dpia.accounts.services.users import create_user, get_or_create_team
 from dpia.assessments.models import ROW_MODELS, Answer, Assessment, Revision
 from dpia.assessments.rules.regimes import Regime
 from dpia.assessments.services.assessments import create_assessment

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from dpia.accounts.models import User
 from dpia.accounts.rules import Role
-from dpia.accounts.services import verify_password
+from dpia.accounts.services.passwords import verify_password
 from tests.cli import run
 
 

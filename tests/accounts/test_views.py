@@ -228,7 +228,7 @@ def test_next_path_is_followed(client, db):
 
 def test_unknown_account_still_pays_for_a_hash_verification(client, db, monkeypatch):
     """Unknown accounts cost the same argon2id work as wrong passwords, so timing reveals nothing."""
-    from dpia.accounts import services
+    from dpia.accounts.services import sign_in as services
 
     calls = []
     monkeypatch.setattr(services, "burn_verification_time", lambda password: calls.append(password))
@@ -237,7 +237,7 @@ def test_unknown_account_still_pays_for_a_hash_verification(client, db, monkeypa
 
 
 def test_over_long_password_is_refused_before_hashing(client, db, monkeypatch):
-    from dpia.accounts import services
+    from dpia.accounts.services import sign_in as services
 
     monkeypatch.setattr(services, "verify_password", lambda *a: pytest.fail("hashed an over-long password"))
     user = factories.create_user()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import String, and_, cast, or_, select
 
-from dpia.accounts.services import user_names
+from dpia.accounts.services.users import user_names
 from dpia.assessments.models import Assessment, Revision
 from dpia.core.audit.models import AuditEvent
 from dpia.core.audit.services import event_page

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import JSON, String, bindparam, select, text
 
 from dpia.accounts.rules import Role
-from dpia.accounts.services import create_user
+from dpia.accounts.services.users import create_user
 from dpia.core import extensions
 from dpia.core.audit.models import AuditEvent
 from dpia.core.audit.services import record_event

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from dpia.accounts.models import User
 from dpia.accounts.rules import Role
-from dpia.accounts.services import create_user
+from dpia.accounts.services.users import create_user
 from dpia.core.audit.models import AuditEvent
 from dpia.core.audit.services import GENESIS_HASH, _record_fields, entry_hash, record_event, verify_chain
 from tests import factories

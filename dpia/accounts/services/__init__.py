@@ -1,0 +1,1 @@
+"""Account services, one module per concern: passwords, users and teams, signing in, sessions."""

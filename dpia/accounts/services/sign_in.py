@@ -1,0 +1,86 @@
+"""Checking a password sign-in, with a per-account throttle kept in the database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from dpia.accounts.models import LoginAttempt, User
+from dpia.accounts.rules import MAX_LENGTH
+from dpia.accounts.services.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
+from dpia.accounts.services.users import find_user_by_email, normalise_email
+from dpia.core.audit.services import record_event
+from dpia.core.errors import DomainError, ThrottledError
+from dpia.core.extensions import db
+from dpia.core.hashing import sha256
+
+
+class SignInRefused(DomainError):
+    """The email address or password is wrong. Deliberately says no more than that."""
+
+
+def account_key(email: str) -> str:
+    """Key the throttle by a hash, so the attempts table holds no email addresses."""
+    return sha256(normalise_email(email))
+
+
+def _recent_failures(key: str, *, now: datetime, window: timedelta) -> int:
+    return db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.account_key == key,
+            LoginAttempt.succeeded.is_(False),
+            LoginAttempt.attempted_at > now - window,
+        )
+    ) or 0
+
+
+def authenticate(
+    *, email: str, password: str, now: datetime, max_failures: int, window: timedelta
+) -> User:
+    """Check a sign-in attempt and record it.
+
+    The throttle is per account and stored in the database, so it holds across worker processes:
+    after `max_failures` failed attempts inside `window`, every attempt is refused until the window
+    has passed, even with the right password. An unknown email costs the same time as a wrong
+    password and gets the same answer.
+
+    :raise ThrottledError: too many recent failures for this account.
+    :raise SignInRefused: wrong email or password, or a deactivated account.
+    """
+    key = account_key(email)
+    # Attempts older than a day will never be counted again; dropping this account's keeps the table
+    # small without a scheduled job (an index lookup on account_key, attempted_at).
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == key,
+                                                  LoginAttempt.attempted_at < now - timedelta(days=1)))
+    if len(password) > MAX_LENGTH:
+        # Refuse before hashing: hashing megabytes of "password" is a denial of service.
+        db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=False))
+        raise SignInRefused()
+    if _recent_failures(key, now=now, window=window) >= max_failures:
+        db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=False))
+        db.session.flush()
+        record_event(actor=None, now=now, action="auth.sign_in_throttled", object_type="account",
+                     object_id=key[:16])
+        raise ThrottledError("Too many attempts to sign in to this account. Wait a minute and try again.")
+
+    user = find_user_by_email(email)
+    if user is None:
+        burn_verification_time(password)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password) and user.active
+    db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=ok))
+    if not ok:
+        db.session.flush()
+        record_event(actor=None, now=now, action="auth.sign_in_failed", object_type="account",
+                     object_id=key[:16])
+        raise SignInRefused()
+    assert user is not None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.flush()
+    return user
+
+
+

@@ -1,0 +1,3 @@
+"""Single sign-on with OpenID Connect."""
+
+from __future__ import annotations

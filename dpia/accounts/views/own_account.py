@@ -1,0 +1,3 @@
+"""A person's own account: password, sessions."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Re-authentication before sensitive actions."""
+
+from __future__ import annotations

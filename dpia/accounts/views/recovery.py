@@ -1,0 +1,3 @@
+"""Password reset and accepting an invitation, by single-use e-mailed links."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Mail commands: `flask dpia worker` delivers the outbox."""
+
+from __future__ import annotations

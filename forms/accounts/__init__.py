@@ -1,0 +1,1 @@
+"""Account forms, one module per set of pages."""
