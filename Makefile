@@ -60,11 +60,15 @@ db-ready: setup
 	$(BIN)/flask dpia load-questionnaires
 	$(BIN)/flask dpia demo --if-empty
 
+# The mail worker runs beside gunicorn and is stopped with it (Ctrl+C, or gunicorn exiting).
+# Without MAIL_URL it says where its local inbox is: one .eml file per message.
 run: db-ready
 	@echo ""
 	@echo "dpia is starting on http://127.0.0.1:$(PORT)  (press Ctrl+C to stop)"
 	@echo ""
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) 'app:create_app()'
+	@$(BIN)/flask dpia worker & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) 'app:create_app()'
 
 chromium:
 	@if ! command -v chromium >/dev/null; then \

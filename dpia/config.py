@@ -7,8 +7,10 @@ deployment behind TLS needs, `TestConfig` is what the test suite builds apps fro
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = REPO_ROOT / "instance"
@@ -36,6 +38,25 @@ def local_secret_key() -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def check_oidc_issuer(issuer: str, *, production: bool) -> None:
+    """Refuse an identity provider reached over plain http, except on this machine outside
+    production (the tests' provider): its discovery document, keys and tokens would travel unprotected.
+
+    :raise RuntimeError: the issuer is not an https URL and that exception does not apply.
+    """
+    if not issuer:
+        return
+    parts = urlsplit(issuer)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS and not production:
+        return
+    raise RuntimeError(f"OIDC_ISSUER must be an https URL (http only on 127.0.0.1 outside production): {issuer}")
 
 
 class Config:
@@ -87,21 +108,32 @@ class Config:
     # them have their X-Forwarded-For header believed, for the security log's source IP.
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
 
-    # E-mail. MAIL_URL is smtp://user:password@host:587 (STARTTLS) or smtps://...:465; without it,
-    # outside production, messages go to a local inbox under instance/mail/.
+    # E-mail. MAIL_URL is smtp://user:password@host:587 (STARTTLS), smtps://...:465 (TLS), or
+    # smtp://relay:25?starttls=false for a relay without a password; without it, outside
+    # production, `flask dpia worker` writes messages as .eml files into MAIL_INBOX_DIR.
     MAIL_URL = os.environ.get("MAIL_URL", "")
-    MAIL_FROM = os.environ.get("MAIL_FROM", "dpia@localhost")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "dpia@localhost")  # "Name <address>" or a bare address
+    MAIL_INBOX_DIR = os.environ.get("MAIL_INBOX_DIR", str(INSTANCE_DIR / "mail"))
+    # A CA bundle for an SMTP server whose certificate an internal authority signed; else the system's.
+    MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE", "")
+    MAIL_TIMEOUT = 20  # seconds for each SMTP connection, command and reply
     # The address links in e-mails point to (the worker has no request to take it from).
     BASE_URL = os.environ.get("DPIA_BASE_URL", "http://127.0.0.1:5000")
 
-    # Single sign-on with OpenID Connect; off unless an issuer is set.
+    # Single sign-on with OpenID Connect; off unless an issuer is set. The issuer must be https,
+    # except on this machine (127.0.0.1 or localhost) outside production. The provider must send
+    # people back to BASE_URL + /sign-in/sso/callback.
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
     OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
     OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    # Shown on the button: "Sign in with <name>".
     OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation's account")
     # Comma-separated e-mail domains whose people may create their own team-member account on first
     # single sign-on. Empty: only invited people can sign in.
     OIDC_SELF_REGISTRATION_DOMAINS = os.environ.get("OIDC_SELF_REGISTRATION_DOMAINS", "")
+    # Comma-separated `acr` values by which the provider says it used more than one factor, so that
+    # staff are not asked for a TOTP code as well. Empty: only the `amr` claim counts.
+    OIDC_MFA_ACR_VALUES = os.environ.get("OIDC_MFA_ACR_VALUES", "")
 
     DEMO_ALLOWED = True
     HSTS = False
@@ -112,6 +144,7 @@ class Config:
         settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
         settings["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL") or default_sqlite_url()
         settings["SECRET_KEY"] = os.environ.get("SECRET_KEY") or local_secret_key()
+        check_oidc_issuer(str(settings["OIDC_ISSUER"]), production=False)
         return settings
 
 
@@ -128,14 +161,22 @@ class ProductionConfig(Config):
     @classmethod
     def load(cls) -> dict[str, object]:
         settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "DPIA_BASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)
             )
         settings["SECRET_KEY"] = os.environ["SECRET_KEY"]
         settings["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        # Links in e-mails and the single sign-on redirect are built from it, so it must be the
+        # public https address people use.
+        base_url = os.environ["DPIA_BASE_URL"].rstrip("/")
+        if not base_url.startswith("https://"):
+            raise RuntimeError("DPIA_BASE_URL must be the service's public https:// address, "
+                               "e.g. https://dpia.example.org")
+        settings["BASE_URL"] = base_url
         settings["DEMO_ALLOWED"] = _env_bool("DPIA_ALLOW_DEMO", False)
+        check_oidc_issuer(str(settings["OIDC_ISSUER"]), production=True)
         return settings
 
 
@@ -146,6 +187,18 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # Whatever the developer's environment says, tests send no real mail and write no inbox under
+    # instance/; a test that delivers points MAIL_URL or MAIL_INBOX_DIR at its own server or tmp_path.
+    MAIL_URL = ""
+    MAIL_FROM = "dpia@localhost"
+    MAIL_INBOX_DIR = str(Path(tempfile.gettempdir()) / "dpia-test-inbox")
+    MAIL_CA_FILE = ""
+    MAIL_TIMEOUT = 5
+    BASE_URL = "http://127.0.0.1:5000"
+    # Single sign-on stays off (and never reaches a developer's real provider) unless a test turns it on.
+    OIDC_ISSUER = ""
+    OIDC_SELF_REGISTRATION_DOMAINS = ""
+    OIDC_MFA_ACR_VALUES = ""
 
     @classmethod
     def load(cls) -> dict[str, object]:

@@ -166,3 +166,17 @@ def can_manage_questionnaires(actor: Actor | None) -> bool:
 
 def can_manage_users(actor: Actor | None) -> bool:
     return has_any_role(actor, {Role.ADMIN})
+
+
+def can_deactivate(actor: Actor | None, account: HasId) -> bool:
+    """Administrators deactivate other people's accounts, never their own, so nobody locks themselves out
+    and a lone administrator cannot leave the service with none."""
+    return can_manage_users(actor) and actor is not None and actor.id != account.id
+
+
+def can_set_roles(actor: Actor | None, account: HasId, roles: frozenset[Role]) -> bool:
+    """Administrators give and take roles, but never take their own administrator role away, for the
+    same reason they cannot deactivate themselves."""
+    if not can_manage_users(actor) or actor is None:
+        return False
+    return actor.id != account.id or Role.ADMIN in roles

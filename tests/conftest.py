@@ -4,11 +4,12 @@ sign-in form, and `count_queries`. Helpers live in tests/factories.py and tests/
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 import pytest
-from flask import Flask
+from flask import Flask, request_finished
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
@@ -18,10 +19,10 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from dpia.accounts.models import User
 from dpia.core.clock import set_clock, utcnow
 from dpia.core.extensions import db as _db
-from dpia.demo.services import load_demo
-from tests import factories
+from dpia.demo.services import DEMO_PASSWORD, load_demo
+from tests import factories, log_canaries
 from tests.databases import backends, fresh_database
-from tests.web import StatementCounter, csrf_token
+from tests.web import StatementCounter, sign_in
 
 
 @pytest.fixture(scope="session", params=backends())
@@ -92,11 +93,10 @@ def demo(app: Flask, db: object) -> None:
 
 @pytest.fixture()
 def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
-    """Sign `user` in through the real form; returns the client for chaining."""
+    """Sign `user` in through the real form (and the code step, for enrolled accounts); returns the client."""
 
     def _login(user: User, password: str = factories.PASSWORD) -> FlaskClient:
-        response = client.post("/sign-in", data={"email": user.email, "password": password,
-                                                  "csrf_token": csrf_token(client)})
+        response = sign_in(client, user.email, password)
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
 
@@ -118,3 +118,39 @@ def count_queries(app: Flask, db: object) -> Callable[[], AbstractContextManager
             event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+# -- no secrets in logs (security.md L2) ----------------------------------------------------------
+
+_log_capture = log_canaries.LogCapture()
+for _secret in (factories.PASSWORD, DEMO_PASSWORD):
+    log_canaries.remember(_secret)
+
+
+def _attach_log_capture() -> None:
+    """Capture every record at every level. Migrations' logging set-up (alembic.ini) replaces the
+    root logger's handlers and level, so this is repeated around each test."""
+    root = logging.getLogger()
+    if _log_capture not in root.handlers:
+        root.addHandler(_log_capture)
+    root.setLevel(logging.DEBUG)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_log_capture() -> Iterator[log_canaries.LogCapture]:
+    """Fail the run if any log record written during it holds a secret the run has seen."""
+    request_finished.connect(log_canaries.remember_response_secrets)
+    _attach_log_capture()
+    yield _log_capture
+    request_finished.disconnect(log_canaries.remember_response_secrets)
+    found = log_canaries.leaks(_log_capture.texts, log_canaries.remembered())
+    if found:
+        pytest.fail(f"{len(found)} log records hold a secret (security.md L2):\n" + "\n".join(found[:20]),
+                    pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _keep_capturing_logs(suite_log_capture: log_canaries.LogCapture) -> Iterator[None]:
+    _attach_log_capture()
+    yield
+    _attach_log_capture()

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from dpia import create_app
 from dpia.accounts.models import Membership, Team, User, UserRole
-from dpia.accounts.rules import Role
+from dpia.accounts.rules import Role, needs_mfa
 from dpia.accounts.services.passwords import hash_password
 from dpia.assessments.models import ROW_MODELS, Assessment, Revision, SectionSave
 from dpia.assessments.rules.regimes import Regime
@@ -49,6 +49,8 @@ from dpia.review.services.sign_off import record_sign_off
 from dpia.review.services.workflow import transition
 
 PASSWORD = "a perfectly long test password"
+# Every enrolled test account's TOTP secret (base32); tests.web computes its codes for the app's clock.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - a test fixture
 
 
 class FreshGlobalsClient(FlaskClient):
@@ -163,11 +165,17 @@ def create_user(
     email: str | None = None,
     name: str | None = None,
     active: bool = True,
+    mfa: bool | None = None,
 ) -> User:
+    """A person with the factories' password; staff (roles needing MFA) are enrolled with `TOTP_SECRET`
+    unless `mfa` says otherwise (`mfa=False` makes a staff member who has still to enrol)."""
     n = next(_counter)
+    role_set = frozenset(roles or (Role.TEAM_MEMBER,))
+    enrolled = needs_mfa(role_set) if mfa is None else mfa
     user = User(email=email or f"user{n}@example.test", name=name or f"Test User {n}",
-                password_hash=_password_hash(), active=active, created_at=NOW)
-    user.role_rows = [UserRole(role=role) for role in (roles or (Role.TEAM_MEMBER,))]
+                password_hash=_password_hash(), active=active, created_at=NOW,
+                totp_secret=TOTP_SECRET if enrolled else None, totp_enrolled_at=NOW if enrolled else None)
+    user.role_rows = [UserRole(role=role) for role in sorted(role_set)]
     user.memberships = [Membership(team=team, created_at=NOW) for team in teams]
     db.session.add(user)
     db.session.flush()
@@ -521,3 +529,17 @@ def published(publisher: Publisher, *, title: str, aims: str, team: Team | None 
         revision = publisher.revise(revision, aims=f"{aims} (revision {number})")
         items.append(publisher.publish(revision, publish_at + timedelta(days=number - 1)))
     return items
+
+
+def mailed_link(to: str, path_prefix: str) -> str:
+    """The path of the single-use link in the newest message to `to` (e.g. "/reset-password/")."""
+    import re
+
+    from dpia.mail.models import OutboxMessage
+
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == to)
+                                 .order_by(OutboxMessage.id.desc())).first()
+    assert message is not None, f"no message to {to}"
+    match = re.search(re.escape(path_prefix) + r"[A-Za-z0-9_-]+", message.body_text)
+    assert match, f"no {path_prefix} link in the message to {to}"
+    return match.group(0)

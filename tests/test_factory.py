@@ -21,15 +21,26 @@ def test_config_class_is_chosen_by_environment(monkeypatch):
 def test_production_refuses_to_start_without_secrets(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
+    monkeypatch.delenv("DPIA_BASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL, DPIA_BASE_URL"):
+        create_app(ProductionConfig)
+
+
+def test_production_needs_an_https_base_url_for_links_in_mail(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("DPIA_BASE_URL", "http://dpia.example.org")
+    with pytest.raises(RuntimeError, match="https://"):
         create_app(ProductionConfig)
 
 
 def test_production_takes_secrets_from_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 48)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("DPIA_BASE_URL", "https://dpia.example.org/")
     app = create_app(ProductionConfig)
     assert app.config["SECRET_KEY"] == "s" * 48
+    assert app.config["BASE_URL"] == "https://dpia.example.org"
     assert app.config["DEMO_ALLOWED"] is False
     assert app.config["HSTS"] is True
     assert not app.debug

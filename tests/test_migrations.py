@@ -120,3 +120,32 @@ def test_the_approver_migration_moves_regimes_risks_and_exemptions_and_back(empt
         assert scalar("SELECT regime FROM assessment WHERE id = 1") == "dpa_2018_part_3"
         assert scalar("SELECT risk_uid FROM measure WHERE id = 1") == "r1"
         assert scalar("SELECT exemption FROM redaction WHERE id = 1") == "s31_1"
+
+
+def test_the_identity_migration_ends_open_sessions_and_keeps_accounts(empty_app):
+    """4d804bb453cc: sessions open at upgrade are ended (everyone signs in again, staff then enrol in
+    MFA), their timestamps are filled in; an account left without a password can still be downgraded."""
+    from sqlalchemy import text
+
+    def scalar(sql):
+        with db.engine.connect() as connection:
+            return connection.execute(text(sql)).scalar()
+
+    with empty_app.app_context():
+        upgrade(revision="3d9f2a7c1e44")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO \"user\" (id, email, name, password_hash, active, created_at) "
+                "VALUES (1, 'a@example.test', 'A', 'x', true, '2017-04-12 09:30:00')"))
+            connection.execute(text(
+                "INSERT INTO user_session (id, token_hash, user_id, created_at) "
+                "VALUES (1, 'h', 1, '2017-04-12 09:30:00')"))
+        upgrade(revision="4d804bb453cc")
+        assert scalar("SELECT ended_at FROM user_session WHERE id = 1") is not None
+        assert scalar("SELECT last_seen_at FROM user_session WHERE id = 1") is not None
+        assert scalar("SELECT method FROM user_session WHERE id = 1") == "password"
+        assert scalar("SELECT password_changed_at FROM \"user\" WHERE id = 1") is None
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE \"user\" SET password_hash = NULL WHERE id = 1"))
+        downgrade(revision="3d9f2a7c1e44")
+        assert scalar("SELECT password_hash FROM \"user\" WHERE id = 1") == "!"

@@ -127,3 +127,12 @@ def test_new_unlisted_route_is_private(app, database_url):
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
     assert "brand_new" not in EXPECTED_PUBLIC | EXPECTED_SIGNED_IN  # and the inventory would flag it
+
+
+def test_every_action_needing_a_recent_sign_in_is_a_real_post_route(app):
+    """The re-authentication hook works from a list of endpoint names: a renamed route would
+    silently drop out of it, so each name must still be a signed-in route that takes POSTs."""
+    from dpia.accounts.rules import ENDPOINTS_NEEDING_RECENT_AUTHENTICATION
+
+    posts = {rule.endpoint for rule in all_rules(app) if "POST" in rule.methods}
+    assert ENDPOINTS_NEEDING_RECENT_AUTHENTICATION <= posts & EXPECTED_SIGNED_IN

@@ -7,15 +7,20 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the app's own feed in tests
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
-from flask import Flask
+import pyotp
+from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient
 from pypdf import PdfReader
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from dpia.accounts.models import User
+from dpia.core.clock import CLOCK_KEY, utcnow
+from dpia.core.extensions import db as _db
 from tests import factories
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -36,16 +41,59 @@ def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
     return match.group(1)
 
 
-def sign_in(client, email, password, **extra):  # noqa: ANN001, ANN003, ANN201
-    """Post the sign-in form (with a fresh CSRF token); returns the response."""
+def sign_in(client, email, password, *, second_factor=True, **extra):  # noqa: ANN001, ANN003, ANN201
+    """Post the sign-in form (with a fresh CSRF token); returns the response.
+
+    When the password leads to the code step, the current TOTP code of the account's secret is posted
+    too (unless `second_factor` is False) and that response is returned: a 302 to where sign-in goes.
+    """
     data = {"email": email, "password": password, "csrf_token": csrf_token(client), **extra}
-    return client.post("/sign-in", data=data)
+    response = client.post("/sign-in", data=data)
+    if second_factor and response.status_code == 302 and response.headers["Location"] == "/sign-in/code":
+        response = enter_current_code(client, email)
+    return response
 
 
-def as_user(app: Flask, user: User) -> FlaskClient:
-    """A new client signed in as `user` (with the factories' password)."""
+def app_time(app: Flask) -> datetime:
+    """What the application's clock says (the `clock` fixture may have set it)."""
+    return app.extensions.get(CLOCK_KEY, utcnow)()
+
+
+def current_code(app: Flask, secret: str) -> str:
+    """The TOTP code for `secret` at the application's time."""
+    return pyotp.TOTP(secret).at(app_time(app))
+
+
+def enter_current_code(client, email):  # noqa: ANN001, ANN201
+    """Post the code step for `email`'s account with its current code; returns the response."""
+    secret = _forget_last_code(client.application, email)
+    return client.post("/sign-in/code", data={"code": current_code(client.application, secret),
+                                              "csrf_token": csrf_token(client, "/sign-in/code")})
+
+
+def _forget_last_code(app: Flask, email: str) -> str:
+    """Test shortcut: clear the account's last accepted time step, so signing the same person in twice
+    within one 30-second step is not refused as a replay (tests/accounts/test_mfa.py tests the refusal
+    itself). Returns the account's secret."""
+    if has_app_context() and current_app._get_current_object() is app:
+        # The request runs in this app context, so it shares the test's database session.
+        user = _db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        user.totp_last_step = None
+        _db.session.flush()
+        return user.totp_secret
+    with app.app_context():
+        user = _db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        user.totp_last_step = None
+        secret = user.totp_secret
+        _db.session.commit()
+        return secret
+
+
+def as_user(app: Flask, user: User, password: str = factories.PASSWORD) -> FlaskClient:
+    """A new client signed in as `user` (with the factories' password), second factor included."""
     client = app.test_client()
-    assert sign_in(client, user.email, factories.PASSWORD).status_code == 302
+    response = sign_in(client, user.email, password)
+    assert response.status_code == 302, response.get_data(as_text=True)
     return client
 
 

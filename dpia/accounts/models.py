@@ -112,7 +112,7 @@ class UserSession(db.Model):
     Sign-out sets `ended_at`, so a cookie copied before sign-out is worthless afterwards. The idle
     timeout counts from `last_seen_at`, the absolute one from `created_at`. `authenticated_at` is
     when the person last proved who they are (sign-in or re-authentication): sensitive actions need
-    it to be recent. `mfa_satisfied` is False only while a person who must enrol in MFA has not.
+    it to be recent. `mfa_satisfied` says whether a second factor was proven in this session.
     """
 
     __tablename__ = "user_session"

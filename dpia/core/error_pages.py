@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -17,6 +18,7 @@ from dpia.core.errors import (
     ThrottledError,
     ValidationError,
 )
+from dpia.core.security_log import log_security_event
 from dpia.core.transaction import rollback
 
 log = logging.getLogger(__name__)
@@ -53,9 +55,33 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     )
 
 
+def _actor_id() -> int | None:
+    """The signed-in account's id, if any (Flask-Login keeps it as a string)."""
+    if not current_user.is_authenticated:
+        return None
+    identifier = current_user.get_id()
+    return int(identifier) if identifier and identifier.isdigit() else None
+
+
+def _loggable_path() -> str:
+    """The request path without its query string, and with the value of any route variable named
+    like a token or secret (a single-use link's) replaced by the variable's name."""
+    path = request.path
+    for name, value in (request.view_args or {}).items():
+        if any(word in name for word in ("token", "secret")) and isinstance(value, str) and value:
+            path = path.replace(value, f"<{name}>")
+    return path
+
+
+def _log_refused(event: str, **details: str) -> None:
+    log_security_event(event, outcome="denied", actor=_actor_id(), object=_loggable_path(),
+                       method=request.method, **details)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        _log_refused("csrf_failed", reason=error.description)
         return render_error(400, "The form had expired or did not come from this service. "
                                  "Go back, reload the page and try again.")
 
@@ -65,10 +91,13 @@ def init_app(app: Flask) -> None:
             return error
         # `abort(400, "message")` carries a message written for the user; werkzeug's defaults are not.
         custom = error.description if error.description != type(error).description else None
+        if error.code == 403:
+            _log_refused("authorisation_denied")
         return render_error(error.code, custom)
 
     @app.errorhandler(PermissionDeniedError)
     def permission_denied(error: PermissionDeniedError):
+        _log_refused("authorisation_denied")
         rollback()
         return render_error(403, str(error) or None)
 

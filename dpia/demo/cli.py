@@ -5,10 +5,18 @@ from __future__ import annotations
 import click
 from flask import current_app
 
+from dpia.accounts.services.mfa import provisioning_uri, totp_issuer
 from dpia.core.cli import dpia_cli, fail
 from dpia.core.clock import now
 from dpia.core.errors import DomainError
-from dpia.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, demo_is_loaded, load_demo
+from dpia.demo.services import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRETS,
+    database_is_empty,
+    demo_is_loaded,
+    load_demo,
+)
 
 
 @dpia_cli.command("demo")
@@ -30,3 +38,7 @@ def demo_command(if_empty: bool, allow_production: bool) -> None:
         click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for email, _name, role, _team in DEMO_ACCOUNTS:
             click.echo(f"  {email:<22} {role.label}")
+        click.echo("Staff accounts also need a code from an authenticator app. Add each secret (demonstration only)"
+                   " by hand, or open its otpauth link on a device with an authenticator app:")
+        for email, secret in DEMO_TOTP_SECRETS.items():
+            click.echo(f"  {email:<22} {secret}  {provisioning_uri(email, secret, totp_issuer())}")

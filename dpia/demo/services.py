@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from dpia.accounts.models import Team, User
 from dpia.accounts.rules import Role
+from dpia.accounts.services.mfa import enrol_with_known_secret
 from dpia.accounts.services.users import create_user, get_or_create_team
 from dpia.assessments.models import ROW_MODELS, Answer, Assessment, Revision
 from dpia.assessments.rules.regimes import Regime
@@ -67,6 +68,14 @@ DEMO_ACCOUNTS = (
     ("approver@demo.test", "Morgan Approver", Role.APPROVER, None),
     ("admin@demo.test", "Avery Admin", Role.ADMIN, None),
 )
+# The demo staff's TOTP secrets (staff roles must use a second factor). Published, like DEMO_PASSWORD:
+# for demonstration only, and `flask dpia demo` prints them so an authenticator app can be set up.
+DEMO_TOTP_SECRETS = {
+    "reviewer@demo.test": "XVMBBI2VN2UWW4U42TOOTRA5L6Y7LGRK",
+    "dpo@demo.test": "LMX4NSQ6KSJ7KPL3AA4MX22L6VQJ5NXJ",
+    "approver@demo.test": "P3J7D6CQBO2TLU6CAIZO5GGMIODORNQ6",
+    "admin@demo.test": "BFCUIBRMIL5EJOPH7LRSWYHCNQ274KS2",
+}
 CHANNEL = "Northshire Police publication scheme (website)"
 DPO_POSITION = "Data Protection Officer"
 APPROVER_POSITION = "Assistant Chief Constable, senior responsible owner"
@@ -287,6 +296,9 @@ def load_demo(*, now: datetime, organisation: str = "Northshire Police") -> Asse
                                          roles=[role], team_names=[team_name] if team_name else [])
         for email, name, role, team_name in DEMO_ACCOUNTS
     }
+    for user in users.values():
+        if user.email in DEMO_TOTP_SECRETS:
+            enrol_with_known_secret(user, DEMO_TOTP_SECRETS[user.email], now=now)
     trial = _trial(users, team, core, add_on)
     _van_draft(users, team, core, add_on)
     _stadium(users, team, core, add_on)

@@ -5,4 +5,4 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from dpia.mail import cli, models  # noqa: F401 - registers the outbox model and `dpia worker`
+    from dpia.mail import models, tasks  # noqa: F401 - registers the outbox model and `dpia worker`

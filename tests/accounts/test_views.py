@@ -134,6 +134,7 @@ def test_production_cookies_are_secure(monkeypatch):
 
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("DPIA_BASE_URL", "https://dpia.example.org")
     settings = ProductionConfig.load()
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["REMEMBER_COOKIE_SECURE"] is True

@@ -18,6 +18,7 @@ from dpia.core.extensions import db
 from dpia.demo.services import DEMO_PASSWORD, load_demo
 from tests.factories import make_app
 from tests.web import csrf_token
+from tests.web import sign_in as sign_in_with_code
 
 ROUNDS = 200
 BASELINE: list[float] = []  # the median of the first page timed, /healthz
@@ -72,9 +73,9 @@ def main() -> None:
                                                 "csrf_token": token})
 
         timed("GET+POST /sign-in (argon2id)", sign_in, rounds=20)
-        sign_in_response = client.post("/sign-in", data={"email": "dpo@demo.test", "password": DEMO_PASSWORD,
-                                                         "csrf_token": csrf_token(client)})
-        assert sign_in_response.status_code == 302
+        # The DPO's code step too: without it the pages below would only measure a redirect to sign-in.
+        sign_in_response = sign_in_with_code(client, "dpo@demo.test", DEMO_PASSWORD)
+        assert sign_in_response.status_code == 302 and sign_in_response.headers["Location"] == "/"
         timed("GET / (dashboard, DPO)", lambda: client.get("/"))
         timed("GET /assessments/DPIA-2017-004", lambda: client.get("/assessments/DPIA-2017-004"))
         timed("GET revision 2 check answers", lambda: client.get("/assessments/DPIA-2017-004/revisions/2/check"))

@@ -24,7 +24,7 @@ from dpia.config import TestConfig
 from dpia.core.clock import utcnow
 from dpia.core.extensions import db
 from dpia.demo.services import load_demo
-from tests.browser.steps import DEFAULT_TIMEOUT_MS
+from tests.browser.steps import DEFAULT_TIMEOUT_MS, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,7 +42,9 @@ CHROMIUM_ARGS = [
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The app the live server serves, for tests that prepare data through the services first."""
     database = tmp_path_factory.mktemp("browser") / "dpia.sqlite3"
-    return dpia.create_app({**TestConfig.load(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    app = dpia.create_app({**TestConfig.load(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    serve(app)
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -92,7 +92,16 @@ PEOPLE = {
         f"/assessments/{DEMO}/revisions/2/sign-off?kind=advice_decision",
         f"/assessments/{DEMO}/revisions/1",
     )),
-    "admin": Person("admin@demo.test", ("/",), explicit=("/admin/questionnaires",)),
+    "admin": Person("admin@demo.test", ("/",), explicit=(
+        "/admin/questionnaires",
+        "/admin/users",
+        "/admin/users/invite",
+        "/admin/teams",
+        "/account",
+        "/account/password",
+        "/account/sessions",
+        "/account/two-factor",
+    )),
 }
 
 

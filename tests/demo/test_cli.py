@@ -1,11 +1,15 @@
 """`flask dpia demo`: the motivating case, and its refusal in production."""
 
+import re
+
 from sqlalchemy import func, select
 
 from dpia.accounts.models import User
 from dpia.assessments.models import Answer, Assessment, Revision
 from dpia.assessments.rules.regimes import Regime
+from dpia.demo.services import DEMO_PASSWORD, DEMO_TOTP_SECRETS
 from tests.cli import run
+from tests.web import sign_in
 
 
 def test_demo_loads_the_motivating_case(app, db):
@@ -77,3 +81,25 @@ def test_demo_carries_the_lfr_facts(app, db):
     assert deployment.cells["age_recorded"] is False
     assert "faces_scanned" not in deployment.cells  # not recorded, which is not zero
     assert deployment.cells["unadjudicated"] == 0 and "arrests" not in deployment.cells
+
+
+def test_demo_staff_use_a_second_factor_whose_published_secrets_are_printed_every_time(app, db):
+    first = run(app, "demo")
+    again = run(app, "demo", "--if-empty")  # what `make run` does once the data exists
+    for output in (first.output, again.output):
+        for email, secret in DEMO_TOTP_SECRETS.items():
+            assert re.search(rf"{re.escape(email)}\s+{secret}\s+otpauth://totp/", output), email
+    staff = db.session.scalars(select(User).where(User.email.in_(DEMO_TOTP_SECRETS))).all()
+    assert len(staff) == 4 and all(user.has_totp for user in staff)
+    author = db.session.scalar(select(User).where(User.email == "author@demo.test"))
+    assert not author.has_totp
+    asked = sign_in(app.test_client(), "dpo@demo.test", DEMO_PASSWORD, second_factor=False)
+    assert asked.headers["Location"] == "/sign-in/code"
+    assert sign_in(app.test_client(), "dpo@demo.test", DEMO_PASSWORD).headers["Location"] == "/"
+
+
+def test_demo_secrets_are_not_printed_when_the_demo_is_refused(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_ALLOWED", False)
+    refused = run(app, "demo", "--if-empty")
+    assert refused.exit_code == 1
+    assert not any(secret in refused.output for secret in DEMO_TOTP_SECRETS.values())

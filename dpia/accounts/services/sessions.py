@@ -34,8 +34,8 @@ def start_session(user: User, *, now: datetime, mfa_satisfied: bool, method: str
                   user_agent: str | None = None, ip_address: str | None = None) -> str:
     """Open a session for `user` and return the token to put in the cookie.
 
-    `mfa_satisfied` is False only for a person who must enrol in MFA and has not yet: such a
-    session can reach the enrolment pages and sign-out, nothing else.
+    `mfa_satisfied` says whether a second factor was proven. A person with a staff role whose
+    session has none can reach the enrolment pages and sign-out, nothing else (the MFA gate).
     """
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,

@@ -14,6 +14,7 @@ from dpia.core.audit.services import record_event
 from dpia.core.errors import DomainError, ThrottledError
 from dpia.core.extensions import db
 from dpia.core.hashing import sha256
+from dpia.core.security_log import log_security_event
 
 
 class SignInRefused(DomainError):
@@ -23,6 +24,12 @@ class SignInRefused(DomainError):
 def account_key(email: str) -> str:
     """Key the throttle by a hash, so the attempts table holds no email addresses."""
     return sha256(normalise_email(email))
+
+
+def _log_refusal(key: str, *, outcome: str, reason: str) -> None:
+    """One security-log line per refused attempt, naming the account by its key, never by the
+    typed e-mail address (which may be someone's password typed in the wrong box)."""
+    log_security_event("sign_in", outcome=outcome, object=f"account:{key[:16]}", reason=reason)
 
 
 def _recent_failures(key: str, *, now: datetime, window: timedelta) -> int:
@@ -56,25 +63,30 @@ def authenticate(
     if len(password) > MAX_LENGTH:
         # Refuse before hashing: hashing megabytes of "password" is a denial of service.
         db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=False))
+        _log_refusal(key, outcome="failure", reason="too_long")
         raise SignInRefused()
     if _recent_failures(key, now=now, window=window) >= max_failures:
         db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=False))
         db.session.flush()
         record_event(actor=None, now=now, action="auth.sign_in_throttled", object_type="account",
                      object_id=key[:16])
+        _log_refusal(key, outcome="throttled", reason="too_many_failures")
         raise ThrottledError("Too many attempts to sign in to this account. Wait a minute and try again.")
 
     user = find_user_by_email(email)
     if user is None:
         burn_verification_time(password)
-        ok = False
+        ok, reason = False, "unknown_account"
     else:
-        ok = verify_password(user.password_hash, password) and user.active
+        password_right = verify_password(user.password_hash, password)
+        ok = password_right and user.active
+        reason = "deactivated" if password_right else "wrong_password"
     db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=ok))
     if not ok:
         db.session.flush()
         record_event(actor=None, now=now, action="auth.sign_in_failed", object_type="account",
                      object_id=key[:16])
+        _log_refusal(key, outcome="failure", reason=reason)
         raise SignInRefused()
     assert user is not None
     if needs_rehash(user.password_hash):

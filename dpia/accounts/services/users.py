@@ -57,7 +57,7 @@ def create_user(
         problems.append("Enter an email address in the correct format, like name@example.org")
     if not name:
         problems.append("Enter the person's name")
-    problems += password_problems(password, email=email)
+    problems += password_problems(password, email=email, name=name)
     role_set = set(roles)
     if not role_set:
         problems.append("Give the account at least one role")

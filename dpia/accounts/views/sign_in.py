@@ -14,7 +14,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from dpia.accounts.models import User, UserSession
-from dpia.accounts.rules import needs_mfa, safe_next_path
+from dpia.accounts.rules import safe_next_path
 from dpia.accounts.services.sessions import SessionLimits, end_session, live_session, start_session
 from dpia.accounts.services.sign_in import SignInRefused, authenticate
 from dpia.accounts.views import auth
@@ -61,9 +61,8 @@ def open_session(user: User, *, now: datetime, mfa_done: bool, method: str) -> N
     """Start the server-side session and put its token in a fresh cookie."""
     # A fresh cookie at sign-in: nothing from the anonymous session carries over (fixation).
     session.clear()
-    mfa_satisfied = mfa_done or not needs_mfa(user.role_set)
     session[SESSION_TOKEN_KEY] = start_session(
-        user, now=now, mfa_satisfied=mfa_satisfied, method=method,
+        user, now=now, mfa_satisfied=mfa_done, method=method,
         user_agent=request.headers.get("User-Agent"), ip_address=client_ip())
     session.permanent = True
     login_user(user)

@@ -1,0 +1,92 @@
+"""Session lifetimes (security.md S4): 30 minutes idle, 12 hours absolute, both checked on the server,
+whatever the cookie says; and the live-session query behind the sessions page."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from dpia.accounts.models import UserSession
+from dpia.accounts.rules import Role
+from dpia.accounts.services.sessions import SessionLimits, live_sessions_of
+from tests import factories
+from tests.web import as_user, csrf_token
+
+IDLE = timedelta(minutes=30)
+ABSOLUTE = timedelta(hours=12)
+
+
+def signed_in_client(app, clock):
+    user = factories.create_user(Role.TEAM_MEMBER)
+    return user, as_user(app, user)
+
+
+def goes_to_sign_in(client) -> bool:
+    response = client.get("/")
+    return response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+
+
+def test_a_session_idle_for_30_minutes_and_a_second_needs_sign_in(app, db, clock):
+    _, client = signed_in_client(app, clock)
+    clock.set(factories.CLOCK + IDLE + timedelta(seconds=1))
+    assert goes_to_sign_in(client)
+
+
+def test_a_session_used_within_30_minutes_stays_signed_in(app, db, clock):
+    _, client = signed_in_client(app, clock)
+    clock.set(factories.CLOCK + IDLE)
+    assert client.get("/").status_code == 200
+    # Activity moves the idle deadline on: 29 more minutes is fine, 31 is not.
+    clock.set(factories.CLOCK + IDLE + timedelta(minutes=29))
+    assert client.get("/").status_code == 200
+    clock.set(factories.CLOCK + IDLE + timedelta(minutes=29) + IDLE + timedelta(seconds=1))
+    assert goes_to_sign_in(client)
+
+
+def test_an_active_session_ends_12_hours_after_sign_in(app, db, clock):
+    _, client = signed_in_client(app, clock)
+    moment = factories.CLOCK
+    while moment + timedelta(minutes=20) < factories.CLOCK + ABSOLUTE:
+        moment += timedelta(minutes=20)
+        clock.set(moment)
+        assert client.get("/").status_code == 200, moment
+    clock.set(factories.CLOCK + ABSOLUTE + timedelta(seconds=1))
+    assert goes_to_sign_in(client)
+
+
+def test_a_timed_out_session_is_ended_for_good(app, db, clock):
+    """Once found idle, the row is ended: winding the clock back (or a copied cookie) cannot revive it."""
+    user, client = signed_in_client(app, clock)
+    clock.set(factories.CLOCK + IDLE + timedelta(seconds=1))
+    assert goes_to_sign_in(client)
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    assert row.ended_at is not None
+    clock.set(factories.CLOCK)
+    assert goes_to_sign_in(client)
+
+
+def test_browsing_writes_last_seen_at_most_once_a_minute(app, db, clock):
+    user, client = signed_in_client(app, clock)
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    clock.set(factories.CLOCK + timedelta(seconds=30))
+    client.get("/")
+    db.session.refresh(row)
+    assert row.last_seen_at == factories.CLOCK
+    clock.set(factories.CLOCK + timedelta(seconds=90))
+    client.get("/")
+    db.session.refresh(row)
+    assert row.last_seen_at == factories.CLOCK + timedelta(seconds=90)
+
+
+def test_live_sessions_leave_out_ended_and_timed_out_ones(app, db, clock):
+    user = factories.create_user(Role.TEAM_MEMBER)
+    first, second, third = (as_user(app, user) for _ in range(3))
+    clock.set(factories.CLOCK + timedelta(minutes=20))
+    second.get("/")
+    third.post("/sign-out", data={"csrf_token": csrf_token(third, "/")})
+    limits = SessionLimits(idle=IDLE, absolute=ABSOLUTE)
+    now = factories.CLOCK + timedelta(minutes=40)
+    live = live_sessions_of(user, now=now, limits=limits)
+    # The first is idle past 30 minutes, the third signed out: only the second is live.
+    assert [row.last_seen_at for row in live] == [factories.CLOCK + timedelta(minutes=20)]
+    clock.set(now)
+    assert goes_to_sign_in(first)
