@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dpia.accounts.rules import Role, TokenPurpose
@@ -128,6 +128,9 @@ class UserSession(db.Model):
     method: Mapped[str] = mapped_column(String(20), default="password")  # "password" or "oidc"
     user_agent: Mapped[str | None] = mapped_column(String(300))
     ip_address: Mapped[str | None] = mapped_column(String(45))
+    # A sensitive action held while its person re-authenticates at the identity provider: JSON of the
+    # address and the fields they typed, so nothing is lost on the trip. Cleared when they come back.
+    pending_action: Mapped[str | None] = mapped_column(Text)
 
     @property
     def live(self) -> bool:

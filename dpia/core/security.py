@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from functools import cache
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, has_request_context, redirect, request, url_for
 from flask_login import current_user
@@ -49,20 +51,34 @@ def script_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        f"script-src 'self' {script_hash(GOVUK_INLINE_SCRIPT)}",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-    ]
-)
+def content_security_policy(form_action_origin: str | None = None) -> str:
+    """The policy for every response. `form_action_origin` is the single sign-on provider's origin:
+    confirming it's you there starts with a form post that the app redirects to the provider, and
+    browsers hold that redirect to `form-action` too."""
+    form_action = "form-action 'self'" + (f" {form_action_origin}" if form_action_origin else "")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {script_hash(GOVUK_INLINE_SCRIPT)}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            form_action,
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+
+
+@cache
+def _policy_for_issuer(issuer: str) -> str:
+    parts = urlsplit(issuer)
+    return content_security_policy(f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None)
 
 _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -95,7 +111,8 @@ def refuse_nul_characters() -> None:
 def add_security_headers(response: Response) -> Response:
     """Set the headers every response needs, error pages and static files included."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    issuer = current_app.config.get("OIDC_ISSUER")
+    headers.setdefault("Content-Security-Policy", _policy_for_issuer(issuer) if issuer else CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")

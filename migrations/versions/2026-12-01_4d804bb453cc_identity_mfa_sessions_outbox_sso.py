@@ -4,7 +4,8 @@ single-use e-mailed links, the mail outbox and single sign-on identities.
 - user: password_hash may be empty (invited, or single sign-on only); password_changed_at,
   deactivated_at; TOTP secret, enrolment time and the last accepted time step.
 - user_session: last_seen_at (idle timeout), authenticated_at (re-authentication), mfa_satisfied,
-  method, user agent and IP for the sessions page. Sessions open at upgrade are ended, so everyone
+  method, user agent and IP for the sessions page, and an action held during re-authentication at
+  the identity provider. Sessions open at upgrade are ended, so everyone
   signs in again under the new rules (staff enrol in MFA on their next sign-in).
 - recovery_code, account_token (invitations and password resets), external_identity, outbox_message.
 
@@ -107,6 +108,7 @@ def upgrade():
         batch_op.add_column(sa.Column('method', sa.String(length=20), nullable=False, server_default='password'))
         batch_op.add_column(sa.Column('user_agent', sa.String(length=300), nullable=True))
         batch_op.add_column(sa.Column('ip_address', sa.String(length=45), nullable=True))
+        batch_op.add_column(sa.Column('pending_action', sa.Text(), nullable=True))
     op.execute("UPDATE user_session SET last_seen_at = created_at, authenticated_at = created_at")
     op.execute(sa.text("UPDATE user_session SET ended_at = :now WHERE ended_at IS NULL")
                .bindparams(sa.bindparam("now", datetime.now(UTC), type_=sa.DateTime(timezone=True))))
@@ -120,6 +122,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.drop_column('pending_action')
         batch_op.drop_column('ip_address')
         batch_op.drop_column('user_agent')
         batch_op.drop_column('method')

@@ -4,15 +4,20 @@ domain), what is refused, when the provider's `amr`/`acr` stands in for our TOTP
 shown when the provider or the state fails. The real redirect flow runs in
 tests/browser/test_single_sign_on.py."""
 
+import html
 import json
 import logging
+import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pyotp
 import pytest
 import requests
 from authlib.integrations.flask_client.apps import FlaskOAuth2App
 from joserfc.errors import InvalidClaimError
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from dpia.accounts.models import ExternalIdentity, User, UserRole, UserSession
 from dpia.accounts.rules import Role
@@ -21,7 +26,7 @@ from dpia.config import check_oidc_issuer
 from dpia.core.audit.models import AuditEvent
 from dpia.core.extensions import db as database
 from tests import factories
-from tests.web import text_of
+from tests.web import csrf_token, text_of
 
 ISSUER = "https://id.example.org"
 CALLBACK = "/sign-in/sso/callback?code=the-code&state=the-state"
@@ -474,3 +479,88 @@ def test_the_issuer_must_be_https_except_on_loopback_outside_production(issuer, 
     else:
         with pytest.raises(RuntimeError, match="OIDC_ISSUER must be an https URL"):
             check_oidc_issuer(issuer, production=production)
+
+
+# -- re-authentication at the provider ------------------------------------------------------------
+
+HIDDEN_FIELD = re.compile(r'<input type="hidden" name="([^"]*)" value="([^"]*)">')
+
+
+@pytest.fixture()
+def sso_admin(client, db, clock, sso):
+    """An administrator who signs in with single sign-on only (no password), signed in 11 minutes ago,
+    and a colleague whose account they are about to edit."""
+    admin = factories.create_user(Role.ADMIN, email="ada@example.org")
+    admin.password_hash = None
+    link(admin, "ada-1")
+    colleague = factories.create_user(Role.TEAM_MEMBER, name="Old Name")
+    factories.commit()
+    sso.answer(sub="ada-1", amr=["pwd", "otp"], auth_time=int(factories.CLOCK.timestamp()))
+    client.get(CALLBACK)
+    assert client.get("/").status_code == 200
+    clock.set(factories.CLOCK + timedelta(minutes=11))
+    return admin, colleague
+
+
+def start_edit_and_go_to_the_provider(client, clock, colleague):
+    edit = f"/admin/users/{colleague.id}/edit"
+    typed = {"name": "Nia Renamed", "roles": "team_member", "csrf_token": csrf_token(client, edit)}
+    prompt = client.post(edit, data=typed)
+    assert prompt.status_code == 403 and "Continue to Northshire Police account" in text_of(prompt)
+    code = pyotp.TOTP(factories.TOTP_SECRET).at(clock())
+    away = client.post(edit, data={**typed, "reauth_provider": "1", "reauth_code": code})
+    assert away.status_code == 302
+    query = parse_qs(urlsplit(away.headers["Location"]).query)
+    assert query["prompt"] == ["login"] and query["max_age"] == ["0"]
+    return edit
+
+
+def test_a_single_sign_on_person_confirms_at_the_provider_and_keeps_what_they_typed(client, db, clock, sso,
+                                                                                    sso_admin):
+    admin, colleague = sso_admin
+    edit = start_edit_and_go_to_the_provider(client, clock, colleague)
+    assert colleague.name == "Old Name"
+
+    sso.answer(sub="ada-1", amr=["pwd"], auth_time=int(clock().timestamp()))
+    back = client.get(CALLBACK)
+    assert back.status_code == 200
+    fields = [(name, html.unescape(value)) for name, value in HIDDEN_FIELD.findall(text_of(back))]
+    assert ("name", "Nia Renamed") in fields
+    assert not any(name.startswith("reauth") for name, _ in fields)
+
+    done = client.post(edit, data=MultiDict(fields))
+    assert done.status_code == 302
+    database.session.refresh(colleague)
+    assert colleague.name == "Nia Renamed"
+    assert "auth.reauthenticated" in audit_actions(db, admin)
+
+
+@pytest.mark.parametrize("answer", [
+    {"sub": "someone-else", "auth_time_offset": 0},  # another person at the provider
+    {"sub": "ada-1", "auth_time_offset": -600},  # an old sign-in there, not a new one
+    {"sub": "ada-1", "auth_time_offset": None},  # no word of when
+])
+def test_the_provider_must_confirm_a_new_sign_in_by_this_person(client, db, clock, sso, sso_admin, answer):
+    admin, colleague = sso_admin
+    edit = start_edit_and_go_to_the_provider(client, clock, colleague)
+    claims = {"sub": answer["sub"], "amr": ["pwd"]}
+    if answer["auth_time_offset"] is not None:
+        claims["auth_time"] = int(clock().timestamp()) + answer["auth_time_offset"]
+    sso.answer(**claims)
+
+    back = client.get(CALLBACK)
+    assert back.status_code == 403 and "We could not confirm it" in text_of(back)
+    assert client.post(edit, data={"name": "Nia Renamed", "roles": "team_member",
+                                   "csrf_token": csrf_token(client, edit)}).status_code == 403
+    database.session.refresh(colleague)
+    assert colleague.name == "Old Name"
+    assert "auth.reauthentication_failed" in audit_actions(db, admin)
+
+
+def test_a_wrong_code_keeps_the_person_here(client, db, clock, sso, sso_admin):
+    _, colleague = sso_admin
+    edit = f"/admin/users/{colleague.id}/edit"
+    response = client.post(edit, data={"name": "Nia Renamed", "roles": "team_member", "reauth_provider": "1",
+                                       "reauth_code": "000000", "csrf_token": csrf_token(client, edit)})
+    assert response.status_code == 403 and "Enter the code your authenticator app shows now" in text_of(response)
+    assert 'value="Nia Renamed"' in text_of(response)

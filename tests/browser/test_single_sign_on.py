@@ -15,6 +15,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 import dpia
-from dpia.accounts.models import ExternalIdentity, User
+from dpia.accounts.models import ExternalIdentity, User, UserSession
 from dpia.accounts.rules import Role
 from dpia.config import REPO_ROOT, TestConfig
 from dpia.core.extensions import db
@@ -49,6 +50,8 @@ PROVIDER_ACCOUNTS = [
      "name": "Rita Reviewer", "amr": ["pwd"]},
     {"login": "dpo", "sub": "dpo-0001", "email": "dpo@northshire.example", "email_verified": True,
      "name": "Dana Officer", "amr": ["pwd", "mfa"]},
+    {"login": "admin", "sub": "admin-0001", "email": "admin@northshire.example", "email_verified": True,
+     "name": "Ade Admin", "amr": ["pwd", "mfa"]},
     {"login": "stranger", "sub": "stranger-0001", "email": "stranger@northshire.example", "email_verified": True,
      "name": "Sam Stranger", "amr": ["pwd"]},
 ]
@@ -89,7 +92,8 @@ def start_provider(redirect_uri: str, log: Path) -> tuple[subprocess.Popen, str]
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """An app with the people the provider knows: an invited team member, a reviewer not yet
-    enrolled in TOTP, and an enrolled DPO whose provider reports MFA."""
+    enrolled in TOTP, an enrolled DPO whose provider reports MFA, and an administrator who signs in
+    with single sign-on only."""
     database = tmp_path_factory.mktemp("sso") / "dpia.sqlite3"
     app = dpia.create_app({**TestConfig.load(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.app_context():
@@ -98,6 +102,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         starter.password_hash = None  # invited: no password chosen yet
         factories.create_user(Role.REVIEWER, email="reviewer@northshire.example", name="Rita Reviewer", mfa=False)
         factories.create_user(Role.DPO, email="dpo@northshire.example", name="Dana Officer", mfa=True)
+        admin = factories.create_user(Role.ADMIN, email="admin@northshire.example", name="Ade Admin", mfa=False)
+        admin.password_hash = None  # single sign-on only
         db.session.commit()
         db.session.remove()
     return app
@@ -210,3 +216,41 @@ def test_a_missing_node_or_oidc_provider_fails_with_how_to_install_it(monkeypatc
 
     with pytest.raises(pytest.fail.Exception, match=advice):
         node_binary()
+
+
+def test_confirming_at_the_provider_before_an_access_change_keeps_what_was_typed(
+        page: Page, live_app: Flask, browser_errors: list[str]) -> None:
+    page.goto("/sign-in")
+    sign_in_at_provider(page, "admin")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    with live_app.app_context():
+        starter_id = db.session.scalar(select(User.id).where(User.email == "new.starter@northshire.example"))
+        db.session.remove()
+    page.goto(f"/admin/users/{starter_id}/edit")
+    # Test shortcut: the sign-in is made to look 11 minutes old rather than waiting.
+    with live_app.app_context():
+        admin_id = db.session.scalar(select(User.id).where(User.email == "admin@northshire.example"))
+        for row in db.session.scalars(select(UserSession).where(UserSession.user_id == admin_id)):
+            row.authenticated_at -= timedelta(minutes=11)
+        db.session.commit()
+        db.session.remove()
+    page.get_by_label("Full name").fill("New Starter Renamed")
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it’s you")
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Continue to {PROVIDER_NAME}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Test identity provider: sign in")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(PROVIDER_PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).not_to_have_text("Test identity provider: sign in")
+    if heading.inner_text() == "Test identity provider: allow access":
+        page.get_by_role("button", name="Allow").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have confirmed it’s you")
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("main")).to_contain_text("New Starter Renamed")
+    assert browser_errors == []

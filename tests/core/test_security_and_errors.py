@@ -98,3 +98,13 @@ def test_oversized_request_gets_413_not_500(client, app):
     big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = client.post("/sign-in", data={"email": big})
     assert response.status_code == 413
+
+
+def test_forms_may_lead_to_the_single_sign_on_provider_only(app, client, monkeypatch):
+    """Confirming it's you at the identity provider is a form post redirected there: the policy allows
+    that one origin for form-action, and nothing else changes."""
+    monkeypatch.setitem(app.config, "OIDC_ISSUER", "https://login.example.org/tenant/v2.0")
+    policy = client.get("/healthz").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://login.example.org;" in policy + ";"
+    monkeypatch.setitem(app.config, "OIDC_ISSUER", "")
+    assert "form-action 'self';" in client.get("/healthz").headers["Content-Security-Policy"] + ";"

@@ -57,6 +57,7 @@ class ProviderIdentity:
     name: str | None
     amr: tuple[str, ...] = ()
     acr: str | None = None
+    auth_time: int | None = None  # when the person last signed in at the provider (seconds since the epoch)
 
 
 def identity_from_claims(id_token: Mapping[str, Any], userinfo: Mapping[str, Any] | None = None) -> ProviderIdentity:
@@ -84,6 +85,7 @@ def identity_from_claims(id_token: Mapping[str, Any], userinfo: Mapping[str, Any
         name=str(name).strip() or None,
         amr=tuple(str(method) for method in amr) if isinstance(amr, list) else (),
         acr=str(id_token["acr"]) if id_token.get("acr") else None,
+        auth_time=int(id_token["auth_time"]) if isinstance(id_token.get("auth_time"), int | float) else None,
     )
 
 

@@ -8,16 +8,19 @@ Both routes answer 404 while no issuer is configured.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from authlib.integrations.flask_client import OAuth, OAuthError
 from authlib.integrations.flask_client.apps import FlaskOAuth2App
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from joserfc.errors import JoseError
 from requests import RequestException
+from werkzeug.wrappers import Response
 
 from dpia.accounts.rules import safe_next_path
+from dpia.accounts.services.reauthentication import reauthenticate_through_provider, take_held_action
 from dpia.accounts.services.single_sign_on import (
     ProviderIdentity,
     SignOnRefused,
@@ -26,16 +29,19 @@ from dpia.accounts.services.single_sign_on import (
     provider_proved_multi_factor,
 )
 from dpia.accounts.views import auth
-from dpia.accounts.views.sign_in import complete_sign_in
+from dpia.accounts.views.sign_in import complete_sign_in, current_session
 from dpia.config import check_oidc_issuer
 from dpia.core import clock
 from dpia.core.security_log import log_security_event
+from dpia.core.transaction import keep_changes_on_error
 
 CLIENT_NAME = "sso"
 SCOPE = "openid email profile"
 PROVIDER_TIMEOUT_SECONDS = 10
 # Where to go after signing in, kept in the Flask session across the trip to the provider.
 NEXT_KEY = "sso_next"
+# Set while a signed-in person re-authenticates at the provider: when we asked (seconds since the epoch).
+REAUTHENTICATION_KEY = "sso_reauthentication"
 _OAUTH_EXTENSION = "authlib.integrations.flask_client"
 # Failures worth telling apart on the page: the person cancelled at the provider, or came back with
 # a state this browser did not start (the back button, an old tab, or a forged link).
@@ -95,6 +101,36 @@ def failure_page(reason: str, status: int) -> tuple[str, int]:
     return render_template("accounts/sso_error.html", reason=reason), status
 
 
+def redirect_for_reauthentication(now: datetime) -> Response | tuple[str, int]:
+    """Send a signed-in person to the provider to sign in again there, whatever session it holds
+    (`prompt=login`, `max_age=0`); the callback then hands back the action they were about to take."""
+    session[REAUTHENTICATION_KEY] = now.timestamp()
+    try:
+        return provider().authorize_redirect(callback_url(), prompt="login", max_age=0)
+    except RequestException:
+        return failure_page("provider_unreachable", 503)
+
+
+def finish_reauthentication(identity: ProviderIdentity, *, asked_at: datetime) -> Response | tuple[str, int]:
+    """Back from signing in again at the provider: if it was this account, and just now, carry on with
+    the held action on a page whose one button posts what was typed."""
+    now = clock.now()
+    session_row = current_session()
+    assert session_row is not None  # the callback only comes here for a signed-in person
+    signed_in_at = datetime.fromtimestamp(identity.auth_time, UTC) if identity.auth_time is not None else None
+    if not reauthenticate_through_provider(current_user._get_current_object(), session_row, issuer=identity.issuer,
+                                           subject=identity.subject, signed_in_at=signed_in_at, asked_at=asked_at,
+                                           now=now):
+        keep_changes_on_error()
+        return render_template("accounts/sso_error.html", reason="reauthentication_refused"), 403
+    held = take_held_action(session_row)
+    if held is None:
+        flash("You have confirmed it’s you", "success")
+        return redirect(url_for("dashboard.index"))
+    action, fields = held
+    return render_template("accounts/reauthenticated.html", action=action, fields=fields)
+
+
 @auth.route("/sign-in/sso")
 def oidc_start():
     if not sso_enabled():
@@ -123,6 +159,9 @@ def oidc_callback():
         return failure_page("bad_id_token", 400)
     except RequestException:
         return failure_page("provider_unreachable", 503)
+    asked = session.pop(REAUTHENTICATION_KEY, None)
+    if isinstance(asked, float | int) and current_user.is_authenticated:
+        return finish_reauthentication(identity, asked_at=datetime.fromtimestamp(asked, UTC))
     next_path = safe_next_path(session.pop(NEXT_KEY, None), url_for("dashboard.index"))
     now = clock.now()
     try:

@@ -14,19 +14,22 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.wrappers import Response
 
-from dpia.accounts.models import User
+from dpia.accounts.models import User, UserSession
 from dpia.accounts.rules import ENDPOINTS_NEEDING_RECENT_AUTHENTICATION
-from dpia.accounts.services.reauthentication import is_recent, reauthenticate
+from dpia.accounts.services.mfa import verify_totp
+from dpia.accounts.services.reauthentication import hold_action, is_recent, reauthenticate
 from dpia.accounts.views import auth
+from dpia.accounts.views.oidc import redirect_for_reauthentication, sso_enabled
 from dpia.accounts.views.sign_in import current_session
 from dpia.core import clock
 from dpia.core.errors import ThrottledError
 from dpia.core.transaction import keep_changes_on_error
 from forms.accounts.mfa import ReauthenticationForm
 
-_PROMPT_FIELDS = frozenset({"reauth_password", "reauth_code", "reauth_submit"})
+_PROMPT_FIELDS = frozenset({"reauth_password", "reauth_code", "reauth_submit", "reauth_provider"})
 WRONG_PASSWORD = "Enter your correct password"  # noqa: S105 - an error message
 WRONG_PASSWORD_OR_CODE = "Enter your correct password and the code your authenticator app shows now"  # noqa: S105
+WRONG_CODE = "Enter the code your authenticator app shows now"
 
 
 def _original_fields() -> list[tuple[str, str]]:
@@ -57,7 +60,20 @@ def require_recent_authentication() -> Response | tuple[str, int] | None:
     if not user.has_totp:
         del form.reauth_code
     status = 403
-    if answered and form.validate():
+    action = request.full_path if request.query_string else request.path
+    if "reauth_provider" in request.form and _offers_provider(session_row):
+        # Signing in again at the identity provider: the code first (where enrolled), then the trip.
+        try:
+            code_ok = not user.has_totp or verify_totp(user, request.form.get("reauth_code", ""), now=now)
+        except ThrottledError as error:
+            form.reauth_code.errors = [str(error)]
+            status = 429
+        else:
+            if code_ok:
+                hold_action(session_row, action=action, fields=_original_fields())
+                return redirect_for_reauthentication(now)
+            form.reauth_code.errors = [WRONG_CODE]
+    elif answered and form.validate():
         try:
             confirmed = reauthenticate(
                 user, session_row, password=form.reauth_password.data or "",
@@ -74,6 +90,12 @@ def require_recent_authentication() -> Response | tuple[str, int] | None:
     # The failed attempt's audit row and throttle count are kept; the view has not run, so nothing else changed.
     keep_changes_on_error()
     form.reauth_password.data = ""
-    action = request.full_path if request.query_string else request.path
     return render_template("accounts/reauthenticate.html", form=form, fields=_original_fields(), action=action,
-                           can_use_password=user.password_hash is not None), status
+                           can_use_password=user.password_hash is not None,
+                           can_use_provider=_offers_provider(session_row),
+                           provider_name=current_app.config.get("OIDC_PROVIDER_NAME")), status
+
+
+def _offers_provider(session_row: UserSession) -> bool:
+    """A session that came through single sign-on may confirm there instead of with a password."""
+    return session_row.method == "oidc" and sso_enabled()
