@@ -61,12 +61,14 @@ db-ready: setup
 	$(BIN)/flask dpia demo --if-empty
 
 # The mail worker runs beside gunicorn and is stopped with it (Ctrl+C, or gunicorn exiting).
-# Without MAIL_URL it says where its local inbox is: one .eml file per message.
+# Without MAIL_URL it says where its local inbox is: one .eml file per message. Links in e-mails
+# point at DPIA_BASE_URL, by default this server.
 run: db-ready
 	@echo ""
 	@echo "dpia is starting on http://127.0.0.1:$(PORT)  (press Ctrl+C to stop)"
 	@echo ""
-	@$(BIN)/flask dpia worker & worker=$$!; \
+	@export DPIA_BASE_URL="$${DPIA_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
+	  $(BIN)/flask dpia worker & worker=$$!; \
 	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) 'app:create_app()'
 
