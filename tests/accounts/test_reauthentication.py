@@ -64,6 +64,7 @@ def test_a_late_sign_off_waits_for_the_password_and_code_then_records_what_was_t
     prompt = dpo.post(f"{REVISION}/sign-off", data=typed)
     assert prompt.status_code == 403 and "Confirm it’s you" in text_of(prompt)
     assert count(db, SignOff) == 0
+    assert audited(db, "auth.reauthentication_required") == 1  # the held-back attempt is on record
     assert dict(hidden_fields(prompt)) == typed  # every field, the token among them, exactly as typed
     assert 'name="reauth_code"' in text_of(prompt)
     done = confirm(dpo, prompt)

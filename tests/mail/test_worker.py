@@ -235,10 +235,10 @@ class TestClaims:
         assert sum(attempted.values()) == count
         assert all(row.status is MessageStatus.SENT and row.attempts == 1 for row in outbox())
 
-    def test_postgresql_skips_a_row_another_worker_is_claiming(self, mail_app, backend):
-        """While one worker's claim holds a row lock, another takes the next row instead of waiting."""
-        if backend != "postgresql":
-            pytest.skip("SQLite has no row locks: its writers queue on BEGIN IMMEDIATE (see the race test)")
+    def test_a_second_worker_never_takes_the_row_being_claimed(self, mail_app, backend):
+        """While one worker's claim is uncommitted, another gets the next row. On PostgreSQL it skips the
+        locked row at once (SKIP LOCKED); SQLite has no row locks, so the other worker queues on BEGIN
+        IMMEDIATE until the claim commits, then finds that row leased and takes the next."""
         first, second = queue_committed(), queue_committed()
         assert claim_next(worker="worker-a", now=now()).id == first  # locked, not yet committed
 
@@ -246,15 +246,20 @@ class TestClaims:
 
         def claim_elsewhere() -> None:
             with mail_app.app_context():
-                db.session.execute(text("SET LOCAL lock_timeout = '2s'"))  # waiting on the lock would fail
+                if backend == "postgresql":
+                    db.session.execute(text("SET LOCAL lock_timeout = '2s'"))  # waiting on the lock would fail
                 claimed = claim_next(worker="worker-b", now=now())
                 other.append(claimed.id if claimed else None)
                 commit()
 
         thread = threading.Thread(target=claim_elsewhere)
         thread.start()
-        thread.join(timeout=30)
-        rollback()
+        if backend == "postgresql":
+            thread.join(timeout=30)
+            rollback()
+        else:
+            commit()
+            thread.join(timeout=30)
 
         assert other == [second]
 

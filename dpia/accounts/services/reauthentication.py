@@ -21,6 +21,16 @@ def is_recent(session_row: UserSession, *, now: datetime, window: timedelta) -> 
     return now - session_row.authenticated_at <= window
 
 
+def record_reauthentication_required(user: User, *, endpoint: str, now: datetime) -> None:
+    """A sensitive action was attempted from a session that had not proved itself recently: it was held
+    back and the person asked to confirm it's them (security.md A5: the attempt is on record)."""
+    record_event(actor=user, now=now, action="auth.reauthentication_required", object_type="user",
+                 object_id=user.id, summary={"endpoint": endpoint})
+    log_security_event("reauthentication_required", outcome="denied", actor=user.id, object=f"user:{user.id}",
+                       endpoint=endpoint)
+    db.session.flush()
+
+
 def reauthenticate(user: User, session_row: UserSession, *, password: str, code: str | None, now: datetime,
                    max_failures: int, window: timedelta) -> bool:
     """Check the password, and the TOTP code when the person has one; on success the session counts as

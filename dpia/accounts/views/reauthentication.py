@@ -17,7 +17,12 @@ from werkzeug.wrappers import Response
 from dpia.accounts.models import User, UserSession
 from dpia.accounts.rules import ENDPOINTS_NEEDING_RECENT_AUTHENTICATION
 from dpia.accounts.services.mfa import verify_totp
-from dpia.accounts.services.reauthentication import hold_action, is_recent, reauthenticate
+from dpia.accounts.services.reauthentication import (
+    hold_action,
+    is_recent,
+    reauthenticate,
+    record_reauthentication_required,
+)
 from dpia.accounts.views import auth
 from dpia.accounts.views.oidc import redirect_for_reauthentication, sso_enabled
 from dpia.accounts.views.sign_in import current_session
@@ -61,7 +66,9 @@ def require_recent_authentication() -> Response | tuple[str, int] | None:
         del form.reauth_code
     status = 403
     action = request.full_path if request.query_string else request.path
-    if "reauth_provider" in request.form and _offers_provider(session_row):
+    if not answered and "reauth_provider" not in request.form:
+        record_reauthentication_required(user, endpoint=request.endpoint, now=now)
+    elif "reauth_provider" in request.form and _offers_provider(session_row):
         # Signing in again at the identity provider: the code first (where enrolled), then the trip.
         try:
             code_ok = not user.has_totp or verify_totp(user, request.form.get("reauth_code", ""), now=now)
