@@ -90,3 +90,29 @@ def test_live_sessions_leave_out_ended_and_timed_out_ones(app, db, clock):
     assert [row.last_seen_at for row in live] == [factories.CLOCK + timedelta(minutes=20)]
     clock.set(now)
     assert goes_to_sign_in(first)
+
+
+def test_a_busy_database_does_not_fail_the_page_for_session_bookkeeping(app, db, clock):
+    """SQLite refuses a write in a read-only request when another connection has just written: the
+    page is still served, and the next request records the activity instead."""
+    from sqlalchemy import event
+
+    from dpia.core.extensions import db as database
+
+    user, client = signed_in_client(app, clock)
+    clock.set(factories.CLOCK + timedelta(minutes=5))
+
+    def busy(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE user_session"):
+            raise database.engine.dialect.dbapi.OperationalError("database is locked")
+
+    event.listen(database.engine, "before_cursor_execute", busy)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(database.engine, "before_cursor_execute", busy)
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    assert row.last_seen_at == factories.CLOCK
+    assert client.get("/").status_code == 200
+    db.session.refresh(row)
+    assert row.last_seen_at == factories.CLOCK + timedelta(minutes=5)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dpia.accounts.models import User, UserSession
 from dpia.core.audit.services import record_event
@@ -63,12 +65,28 @@ def live_session(token: str, user_id: str, *, now: datetime,
     if session_row.ended_at is not None or str(user.id) != user_id or not user.active:
         return None
     if session_row.created_at + limits.absolute < now or session_row.last_seen_at + limits.idle < now:
-        session_row.ended_at = now
+        _write_if_free(session_row, "ended_at", now)
         log_security_event("session_expired", outcome="ended", actor=user.id, object=f"session:{session_row.id}")
         return None
     if now - session_row.last_seen_at >= LAST_SEEN_RESOLUTION:
-        session_row.last_seen_at = now
+        _write_if_free(session_row, "last_seen_at", now)
     return user, session_row
+
+
+def _write_if_free(session_row: UserSession, column: str, value: datetime) -> None:
+    """Write one column of the session row now, in a savepoint, or not at all.
+
+    Looking a session up happens on every page, most of them read-only: on SQLite such a request
+    starts a plain BEGIN, and a write there fails at once when another connection has just written
+    (SQLITE_BUSY; the busy timeout cannot help). The page must not fail for bookkeeping: the next
+    request writes it instead, and an expired session is refused whether or not it was marked ended.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.execute(update(UserSession).where(UserSession.id == session_row.id).values({column: value}))
+    except OperationalError:
+        return
+    set_committed_value(session_row, column, value)
 
 
 def end_session(token: str, *, actor: User | None, now: datetime) -> None:
