@@ -91,8 +91,9 @@ def log_security_event(event: str, *, outcome: str, actor: int | None = None, ob
 
 
 def init_app(app: Flask) -> None:
-    """Send security events to standard error as bare JSON lines unless logging is configured already."""
-    if not logger.handlers:
+    """Send security events to standard error as bare JSON lines unless logging is configured already
+    (a handler on this logger or on the root logger), so each event is written once."""
+    if not logger.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
