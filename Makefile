@@ -70,7 +70,7 @@ run: db-ready
 	@export DPIA_BASE_URL="$${DPIA_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
 	  $(BIN)/flask dpia worker & worker=$$!; \
 	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
-	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) 'app:create_app()'
+	  PORT=$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
 chromium:
 	@if ! command -v chromium >/dev/null; then \
