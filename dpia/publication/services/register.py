@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select
+from sqlalchemy.orm import aliased, defer, joinedload
 
 from dpia.assessments.models import Assessment, Revision
 from dpia.core.extensions import db
@@ -104,22 +104,34 @@ class HistoryEntry:
     visible: bool
 
 
-def history_entries(reference: str, now: datetime) -> list[HistoryEntry]:
+@dataclass(frozen=True)
+class PublishedHistory:
+    entries: list[HistoryEntry]
+    next_publish_at: datetime | None  # when this assessment's pages next change by themselves
+
+
+def published_history(reference: str, now: datetime) -> PublishedHistory:
     """Every publication of the assessment that reached its time, withdrawn ones included, each marked
-    with the public condition itself; the stored files are not loaded (one statement)."""
+    with the public condition itself, and the time its next scheduled revision becomes public; the
+    stored files are not loaded (one statement)."""
     rows = db.session.execute(
         select(Publication.id, Publication.revision_number, Publication.publish_at, Publication.withdrawn_at,
                Publication.withdrawn_reason, visible(now).label("visible"))
         .join(Assessment, Assessment.id == Publication.assessment_id)
-        .where(Assessment.reference == reference, Publication.publish_at <= now)
-        .order_by(Publication.revision_number))
-    return [HistoryEntry(row.id, row.revision_number, row.publish_at, row.withdrawn_at, row.withdrawn_reason,
-                         bool(row.visible)) for row in rows]
+        .where(Assessment.reference == reference,
+               or_(Publication.publish_at <= now, Publication.withdrawn_at.is_(None)))
+        .order_by(Publication.revision_number)).all()
+    entries = [HistoryEntry(row.id, row.revision_number, row.publish_at, row.withdrawn_at, row.withdrawn_reason,
+                            bool(row.visible)) for row in rows if row.publish_at <= now]
+    upcoming_times = [row.publish_at for row in rows if row.publish_at > now]
+    return PublishedHistory(entries, min(upcoming_times, default=None))
 
 
 def visible_columns(reference: str, number: int | None, *columns: Any, now: datetime) -> Any:
-    """The requested columns of one visible publication (revision `number`, or the latest), or None."""
-    stmt = (select(Publication.revision_number, *columns)
+    """The requested columns of one visible publication (revision `number`, or the latest), or None,
+    with `next_publish_at`: when the assessment's next scheduled revision becomes public."""
+    stmt = (select(Publication.revision_number, *columns, _next_publish_at(now, Publication.assessment_id)
+                   .label("next_publish_at"))
             .join(Assessment, Assessment.id == Publication.assessment_id)
             .where(Assessment.reference == reference, visible(now)))
     if number is None:
@@ -176,3 +188,52 @@ def feed_entries(now: datetime, *, limit: int) -> list[FeedEntry]:
         .order_by(Publication.publish_at.desc(), Publication.id.desc())
         .limit(limit))
     return [FeedEntry(*row) for row in rows]
+
+
+# -- validators for caches: cheap statements that tell when the public listings change -------------
+
+def _next_publish_at(now: datetime, assessment_id: ColumnElement[int] | None = None) -> ScalarSelect[datetime]:
+    """The earliest `publish_at` still to come (of one assessment, if given): an indexed MIN."""
+    later = aliased(Publication)
+    stmt = select(func.min(later.publish_at)).where(later.publish_at > now, later.withdrawn_at.is_(None))
+    if assessment_id is not None:
+        stmt = stmt.where(later.assessment_id == assessment_id)
+    return stmt.scalar_subquery()
+
+
+@dataclass(frozen=True)
+class ListingVersion:
+    """What the register, its search, JSON and feed are built from, summarised in a few values."""
+
+    key: str  # changes whenever any public listing may change
+    last_modified: datetime | None
+    next_publish_at: datetime | None  # when the listings next change by themselves
+
+
+def listing_version(now: datetime) -> ListingVersion:
+    """The listings' version, in one statement of aggregates, without running the listing queries.
+
+    A listing changes when a publication reaches its time (the newest `publish_at` so far moves), is
+    scheduled, even back-dated (the newest id moves), or is withdrawn (the withdrawals' count moves).
+    """
+    newest = select(Publication.id, Publication.scheduled_at).order_by(Publication.id.desc()).limit(1).subquery()
+    withdrawals = select(func.max(Publication.withdrawn_at).label("latest"),
+                         func.count(Publication.withdrawn_at).label("count")).subquery()
+    row = db.session.execute(select(
+        select(func.max(Publication.publish_at)).where(Publication.publish_at <= now).scalar_subquery()
+        .label("reached"),
+        select(newest.c.id).scalar_subquery().label("newest_id"),
+        select(newest.c.scheduled_at).scalar_subquery().label("scheduled_at"),
+        withdrawals.c.latest.label("withdrawn_at"), withdrawals.c.count.label("withdrawn"),
+        _next_publish_at(now).label("next_publish_at"),
+    ).select_from(withdrawals)).one()
+    changes = [moment for moment in (row.reached, row.scheduled_at, row.withdrawn_at) if moment is not None]
+    last_modified = min(max(changes), now) if changes else None
+    key = "|".join(str(value) for value in (row.reached, row.newest_id, row.scheduled_at, row.withdrawn_at,
+                                            row.withdrawn, row.next_publish_at))
+    return ListingVersion(key, last_modified, row.next_publish_at)
+
+
+def next_publish_at(now: datetime) -> datetime | None:
+    """When the next scheduled publication becomes public, if one is still to come."""
+    return db.session.scalar(select(_next_publish_at(now)))

@@ -5,18 +5,23 @@ PDF work happens here. Whether anything is public is decided by one condition,
 `dpia.publication.services.visible(now)`, checked in every query below.
 
 Public responses are rendered without the signed-in context (no session, no user, no flash
-messages), so they are the same for everyone and can be cached by browsers and shared caches.
+messages), so they are the same for everyone and can be cached by browsers and shared caches. A
+cache may reuse one only until the next scheduled `publish_at` (at most CACHE_SECONDS), so nothing
+stays hidden past its time; the listings then revalidate against a cheap version of the register.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import xml.etree.ElementTree as ET  # noqa: S405 - used to build XML, never to parse untrusted input
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
+from werkzeug.http import is_resource_modified
 
 from dpia.core import clock
 from dpia.core.hashing import sha256
@@ -62,17 +67,44 @@ def _signed_in_request() -> bool:
     return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
 
 
-def _cacheable(response: Response, etag: str | None = None) -> Response:
-    """Add an ETag and a public caching policy, and answer If-None-Match with 304.
+def _fresh_for(now: datetime, next_publish_at: datetime | None) -> int:
+    """Whole seconds a cache may reuse a response: never past the next `publish_at`, never negative."""
+    if next_publish_at is None:
+        return CACHE_SECONDS
+    return max(0, min(CACHE_SECONDS, math.floor((next_publish_at - now).total_seconds())))
 
-    A request carrying a session cookie gets its session cookie refreshed on the response, so such
-    a response must never sit in a shared cache: it keeps the default `no-store`.
+
+def _cacheable(response: Response, etag: str | None = None, *, now: datetime, next_publish_at: datetime | None,
+               last_modified: datetime | None = None) -> Response:
+    """Add validators and a public caching policy that ends by `next_publish_at`, and answer
+    If-None-Match and If-Modified-Since with 304.
+
+    With no time left before a publication, a cache may keep the response but must revalidate it
+    (`no-cache`). A request carrying a session cookie gets its session cookie refreshed on the
+    response, so such a response must never sit in a shared cache: it keeps the default `no-store`.
     """
     response.set_etag(etag or sha256(response.get_data()))
+    if last_modified is not None:
+        response.last_modified = last_modified
     if not _signed_in_request():
         response.cache_control.public = True
-        response.cache_control.max_age = CACHE_SECONDS
+        seconds = _fresh_for(now, next_publish_at)
+        if seconds:
+            response.cache_control.max_age = seconds
+        else:
+            response.cache_control.no_cache = True
     return response.make_conditional(request)
+
+
+def _listing(now: datetime, render: Callable[[], Response]) -> Response:
+    """A listing validated by the register's version: a visitor whose copy is current gets 304
+    without the listing queries or the template; otherwise `render` builds the response."""
+    version = service.listing_version(now)
+    etag = sha256(f"{request.full_path}|{version.key}")
+    current = not is_resource_modified(request.environ, etag=etag, last_modified=version.last_modified)
+    response = Response() if current else render()  # make_conditional turns the empty one into the 304
+    return _cacheable(response, etag, now=now, next_publish_at=version.next_publish_at,
+                      last_modified=version.last_modified)
 
 
 # -- the register -----------------------------------------------------------------------------
@@ -84,15 +116,18 @@ def register():
     page = page_number(request.args.get("page"))
     query = request.args.get("q", "").strip()[:MAX_QUERY]
     team = request.args.get("team", "").strip()[:MAX_QUERY]
-    result = service.register(now, query=query, team=team, page=page, per_page=PER_PAGE)
 
     def href(number: int) -> str:
         return url_for("public.register", **{k: v for k, v in (("q", query), ("team", team)) if v}, page=number)
 
-    body = _render("public/register.html", result=result, references=service.assessment_references(result.items),
-                   query=query, team=team, teams=service.register_teams(now),
-                   pagination=result.govuk(href, label="Register pages"))
-    return _cacheable(Response(body, mimetype="text/html"))
+    def render() -> Response:
+        result = service.register(now, query=query, team=team, page=page, per_page=PER_PAGE)
+        body = _render("public/register.html", result=result,
+                       references=service.assessment_references(result.items), query=query, team=team,
+                       teams=service.register_teams(now), pagination=result.govuk(href, label="Register pages"))
+        return Response(body, mimetype="text/html")
+
+    return _listing(now, render)
 
 
 def _links(reference: str, number: int) -> dict[str, str]:
@@ -106,8 +141,13 @@ def _links(reference: str, number: int) -> dict[str, str]:
 @bp.route("/register.json")
 def register_json():
     """The register as JSON, 100 assessments a page."""
+    now = clock.now()
     page = page_number(request.args.get("page"))
-    result = service.register(clock.now(), page=page, per_page=JSON_PER_PAGE)
+    return _listing(now, lambda: _register_json(now, page))
+
+
+def _register_json(now: datetime, page: int) -> Response:
+    result = service.register(now, page=page, per_page=JSON_PER_PAGE)
     references = service.assessment_references(result.items)
     body = {
         "register": [{
@@ -130,13 +170,17 @@ def register_json():
         },
     }
     text = json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True)
-    return _cacheable(Response(text, mimetype="application/json"))
+    return Response(text, mimetype="application/json")
 
 
 @bp.route("/register.atom")
 def feed():
     """An Atom feed of published revisions, newest first (built as XML, so ElementTree escapes)."""
     now = clock.now()
+    return _listing(now, lambda: _feed(now))
+
+
+def _feed(now: datetime) -> Response:
     entries = service.feed_entries(now, limit=FEED_ENTRIES)
     organisation = current_app.config["ORGANISATION_NAME"]
     root = ET.Element("feed", {"xmlns": ATOM})
@@ -161,7 +205,7 @@ def feed():
         ET.SubElement(element, "category", {"term": entry.team})
         ET.SubElement(element, "summary", {"type": "text"}).text = entry.summary or entry.title
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return _cacheable(Response(data, mimetype="application/atom+xml"))
+    return Response(data, mimetype="application/atom+xml")
 
 
 @bp.route("/register/upcoming")
@@ -172,14 +216,15 @@ def upcoming():
     unpublished content."""
     now = clock.now()
     body = _render("public/upcoming.html", items=service.upcoming(now))
-    return _cacheable(Response(body, mimetype="text/html"))
+    return _cacheable(Response(body, mimetype="text/html"), now=now, next_publish_at=service.next_publish_at(now))
 
 
 # -- published assessments --------------------------------------------------------------------
 
 def _published_page(reference: str, number: int | None) -> Response:
     now = clock.now()
-    history = service.history_entries(reference, now)
+    published = service.published_history(reference, now)
+    history = published.entries
     visible = [entry for entry in history if entry.visible]
     if number is None:
         shown = visible[-1] if visible else None
@@ -197,27 +242,31 @@ def _published_page(reference: str, number: int | None) -> Response:
                            latest_number=visible[-1].number)
     body = fill_markers(html, notices=notices, history=history_html)
     return _cacheable(Response(body, mimetype="text/html"),
-                      etag=sha256(f"{html_sha256}:{sha256(notices + history_html)}"))
+                      etag=sha256(f"{html_sha256}:{sha256(notices + history_html)}"),
+                      now=now, next_publish_at=published.next_publish_at)
 
 
-def _visible_file(reference: str, number: int | None, *columns: Any) -> Any:
-    row = service.visible_columns(reference, number, *columns, now=clock.now())
+def _visible_file(reference: str, number: int | None, *columns: Any, now: datetime) -> Any:
+    row = service.visible_columns(reference, number, *columns, now=now)
     if row is None:
         abort(404)
     return row
 
 
 def _pdf(reference: str, number: int | None) -> Response:
-    row = _visible_file(reference, number, Publication.pdf, Publication.pdf_sha256)
+    now = clock.now()
+    row = _visible_file(reference, number, Publication.pdf, Publication.pdf_sha256, now=now)
     filename = quote(f"{reference}-revision-{row.revision_number}.pdf", safe="")
     response = Response(row.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
-    return _cacheable(response, etag=row.pdf_sha256)
+    return _cacheable(response, etag=row.pdf_sha256, now=now, next_publish_at=row.next_publish_at)
 
 
 def _json(reference: str, number: int | None) -> Response:
-    row = _visible_file(reference, number, Publication.json, Publication.json_sha256)
-    return _cacheable(Response(row.json, mimetype="application/json"), etag=row.json_sha256)
+    now = clock.now()
+    row = _visible_file(reference, number, Publication.json, Publication.json_sha256, now=now)
+    return _cacheable(Response(row.json, mimetype="application/json"), etag=row.json_sha256, now=now,
+                      next_publish_at=row.next_publish_at)
 
 
 @bp.route("/register/<reference>")
