@@ -154,3 +154,13 @@ def _keep_capturing_logs(suite_log_capture: log_canaries.LogCapture) -> Iterator
     _attach_log_capture()
     yield
     _attach_log_capture()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `postgresql_only` (a real server process to kill, say) keeps only its PostgreSQL
+    instances; the SQLite ones are deselected, so the run has no skipped tests."""
+    sqlite_only = [item for item in items if item.get_closest_marker("postgresql_only")
+                   and "sqlite" in getattr(getattr(item, "callspec", None), "params", {}).values()]
+    if sqlite_only:
+        config.hook.pytest_deselected(items=sqlite_only)
+        items[:] = [item for item in items if item not in sqlite_only]

@@ -1,10 +1,11 @@
-"""Error pages: generic text, no tracebacks, the right status code."""
+"""Error pages: generic text, no tracebacks, the right status code; with the database down, the 503
+page, made without asking the database anything."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -18,6 +19,7 @@ from dpia.core.errors import (
     ThrottledError,
     ValidationError,
 )
+from dpia.core.extensions import login_manager
 from dpia.core.security_log import log_security_event
 from dpia.core.transaction import rollback
 
@@ -48,11 +50,25 @@ ERROR_HELP = {
 
 
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
+    if code == 503:
+        _show_as_signed_out()
     return (
         render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, ERROR_TITLES[500]),
                         detail=detail, help_text=ERROR_HELP.get(code, ERROR_HELP[500])),
         code,
     )
+
+
+def _show_as_signed_out() -> None:
+    """The database is unavailable, so the page must not ask it who is signed in (the user loader reads
+    the session row; a rolled-back account's name would be reloaded): the 503 page is the signed-out one."""
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's per-request user
+
+
+def _database_unavailable(error: OperationalError) -> tuple[str, int]:
+    log.error("database unavailable: %s", type(error.orig).__name__)
+    rollback()
+    return render_error(503)
 
 
 def _actor_id() -> int | None:
@@ -89,6 +105,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if isinstance(getattr(error, "original_exception", None), OperationalError):
+            # An error page (e.g. the CSRF one) needed the database to say who is signed in: it is down.
+            return _database_unavailable(error.original_exception)
         # `abort(400, "message")` carries a message written for the user; werkzeug's defaults are not.
         custom = error.description if error.description != type(error).description else None
         if error.code == 403:
@@ -125,11 +144,7 @@ def init_app(app: Flask) -> None:
     def throttled(error: ThrottledError):
         return render_error(429, str(error))
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(error: OperationalError):
-        log.error("database unavailable: %s", type(error.orig).__name__)
-        rollback()
-        return render_error(503)
+    app.errorhandler(OperationalError)(_database_unavailable)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
