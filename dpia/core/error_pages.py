@@ -8,7 +8,7 @@ import logging
 from flask import Flask, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from dpia.core.errors import (
@@ -145,6 +145,15 @@ def init_app(app: Flask) -> None:
         return render_error(429, str(error))
 
     app.errorhandler(OperationalError)(_database_unavailable)
+
+    @app.errorhandler(IntegrityError)
+    def concurrent_change(error: IntegrityError):
+        """Two requests checked the same thing was free (a team name, an e-mail address, an identity) and
+        both wrote it: the database's unique constraint let one through. The other gets the conflict page,
+        on PostgreSQL as on SQLite, whichever service made the write, rather than a 500."""
+        log.warning("a concurrent change won: %s", type(error.orig).__name__)
+        rollback()
+        return render_error(409)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

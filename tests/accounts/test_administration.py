@@ -302,3 +302,9 @@ def test_access_changes_need_a_recent_sign_in(app, db, clock, admin, admin_clien
     assert response.headers.get("Location") != f"/admin/users/{target.id}"  # not done and sent back
     assert target.active and target.has_totp and target.role_set == {Role.DPO} and target.name != "Changed"
     assert elsewhere.get("/").status_code == 200
+
+
+def test_an_account_or_team_that_does_not_exist_is_not_found(app, db, clock):
+    client = as_user(app, factories.create_user(Role.ADMIN))
+    for path in ("/admin/users/999999", "/admin/users/999999/edit", "/admin/teams/999999"):
+        assert client.get(path).status_code == 404, path

@@ -20,7 +20,7 @@ from dpia.accounts.services.sessions import SessionLimits, end_sessions_of
 from dpia.accounts.services.tokens import LinkPath, send_invitation
 from dpia.accounts.services.users import find_user_by_email, normalise_email
 from dpia.core.audit.services import record_event
-from dpia.core.errors import ValidationError
+from dpia.core.errors import NotFoundError, ValidationError
 from dpia.core.extensions import db
 from dpia.core.permissions import require
 from dpia.core.security_log import log_security_event
@@ -90,6 +90,22 @@ def account_summaries(users: list[User], *, now: datetime, limits: SessionLimits
 def list_accounts(*, now: datetime, limits: SessionLimits) -> list[AccountSummary]:
     return account_summaries(list(db.session.scalars(select(User).order_by(User.name, User.id))),
                              now=now, limits=limits)
+
+
+def get_account(user_id: int) -> User:
+    """:raise NotFoundError: no account has that id (the page answers 404)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("No account has that id")
+    return user
+
+
+def get_team(team_id: int) -> Team:
+    """:raise NotFoundError: no team has that id (the page answers 404)."""
+    team = db.session.get(Team, team_id)
+    if team is None:
+        raise NotFoundError("No team has that id")
+    return team
 
 
 def list_teams() -> list[tuple[Team, int]]:

@@ -12,7 +12,8 @@ import segno
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from dpia.accounts.models import LoginAttempt, RecoveryCode, User
+from dpia.accounts.models import RecoveryCode, User
+from dpia.accounts.services.attempts import prune_attempts, recent_attempts, record_attempt
 from dpia.accounts.services.sessions import end_sessions_of
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ThrottledError, ValidationError
@@ -51,17 +52,9 @@ def _throttle(user: User, *, now: datetime) -> None:
     """
     key = throttle_key(user)
     window: timedelta = current_app.config["MFA_THROTTLE_WINDOW"]
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == key,
-                                                  LoginAttempt.attempted_at < now - timedelta(days=1)))
-    failures = db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.account_key == key,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.attempted_at > now - window,
-        )
-    ) or 0
-    if failures >= current_app.config["MFA_THROTTLE_ATTEMPTS"]:
-        db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=False))
+    prune_attempts(key, now=now)
+    if recent_attempts(key, now=now, window=window) >= current_app.config["MFA_THROTTLE_ATTEMPTS"]:
+        record_attempt(key, now=now, succeeded=False)
         record_event(actor=user, now=now, action="auth.mfa_throttled", object_type="user", object_id=user.id)
         log_security_event("mfa_throttled", outcome="throttled", actor=user.id, object=f"user:{user.id}")
         db.session.flush()
@@ -69,7 +62,7 @@ def _throttle(user: User, *, now: datetime) -> None:
 
 
 def _record_attempt(user: User, *, now: datetime, succeeded: bool, kind: str) -> None:
-    db.session.add(LoginAttempt(account_key=throttle_key(user), attempted_at=now, succeeded=succeeded))
+    record_attempt(throttle_key(user), now=now, succeeded=succeeded)
     if not succeeded:
         record_event(actor=user, now=now, action="auth.mfa_failed", object_type="user", object_id=user.id,
                      summary={"kind": kind})

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
-
-from dpia.accounts.models import LoginAttempt, User
+from dpia.accounts.models import User
 from dpia.accounts.rules import MAX_LENGTH
+from dpia.accounts.services.attempts import prune_attempts, recent_attempts, record_attempt
 from dpia.accounts.services.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from dpia.accounts.services.users import find_user_by_email, normalise_email
 from dpia.core.audit.services import record_event
@@ -32,16 +31,6 @@ def _log_refusal(key: str, *, outcome: str, reason: str) -> None:
     log_security_event("sign_in", outcome=outcome, object=f"account:{key[:16]}", reason=reason)
 
 
-def _recent_failures(key: str, *, now: datetime, window: timedelta) -> int:
-    return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.account_key == key,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.attempted_at > now - window,
-        )
-    ) or 0
-
-
 def authenticate(
     *, email: str, password: str, now: datetime, max_failures: int, window: timedelta
 ) -> User:
@@ -56,17 +45,14 @@ def authenticate(
     :raise SignInRefused: wrong email or password, or a deactivated account.
     """
     key = account_key(email)
-    # Attempts older than a day will never be counted again; dropping this account's keeps the table
-    # small without a scheduled job (an index lookup on account_key, attempted_at).
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == key,
-                                                  LoginAttempt.attempted_at < now - timedelta(days=1)))
+    prune_attempts(key, now=now)
     if len(password) > MAX_LENGTH:
         # Refuse before hashing: hashing megabytes of "password" is a denial of service.
-        db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=False))
+        record_attempt(key, now=now, succeeded=False)
         _log_refusal(key, outcome="failure", reason="too_long")
         raise SignInRefused()
-    if _recent_failures(key, now=now, window=window) >= max_failures:
-        db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=False))
+    if recent_attempts(key, now=now, window=window) >= max_failures:
+        record_attempt(key, now=now, succeeded=False)
         db.session.flush()
         record_event(actor=None, now=now, action="auth.sign_in_throttled", object_type="account",
                      object_id=key[:16])
@@ -81,7 +67,7 @@ def authenticate(
         password_right = verify_password(user.password_hash, password)
         ok = password_right and user.active
         reason = "deactivated" if password_right else "wrong_password"
-    db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=ok))
+    record_attempt(key, now=now, succeeded=ok)
     if not ok:
         db.session.flush()
         record_event(actor=None, now=now, action="auth.sign_in_failed", object_type="account",

@@ -12,10 +12,11 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, select, update
 
-from dpia.accounts.models import AccountToken, LoginAttempt, User
+from dpia.accounts.models import AccountToken, User
 from dpia.accounts.rules import TokenPurpose, password_problems
+from dpia.accounts.services.attempts import prune_attempts, recent_attempts, record_attempt
 from dpia.accounts.services.passwords import hash_password
 from dpia.accounts.services.sessions import end_sessions_of
 from dpia.accounts.services.users import find_user_by_email, normalise_email
@@ -122,12 +123,10 @@ def request_password_reset(*, email: str, now: datetime, lifetime: timedelta, li
     as is reasonable, its timing says whether the account exists.
     """
     key = _reset_key(email)
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account_key == key,
-                                                  LoginAttempt.attempted_at < now - timedelta(days=1)))
-    recent = db.session.scalar(select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.account_key == key, LoginAttempt.attempted_at > now - RESET_REQUEST_WINDOW)) or 0
-    throttled = recent >= RESET_REQUESTS_PER_WINDOW
-    db.session.add(LoginAttempt(account_key=key, attempted_at=now, succeeded=not throttled))
+    prune_attempts(key, now=now)
+    requests = recent_attempts(key, now=now, window=RESET_REQUEST_WINDOW, failed_only=False)
+    throttled = requests >= RESET_REQUESTS_PER_WINDOW
+    record_attempt(key, now=now, succeeded=not throttled)
     user = find_user_by_email(email)
     if throttled or user is None or not user.active or user.password_hash is None:
         # Unknown, deactivated, still invited (their invitation is the way in) or asking too often.
@@ -148,19 +147,31 @@ def _set_password(user: User, password: str, *, now: datetime) -> None:
     user.password_changed_at = now
 
 
+def _choose_password_through_link(raw: str, purpose: TokenPurpose, *, password: str, now: datetime) -> User | None:
+    """Set the password a link's holder chose, using the link up; None when the link no longer works.
+
+    The policy is checked before the link is used, so a refused password leaves it usable.
+    :raise PasswordRefused: the password breaks the policy.
+    """
+    user = peek_token(raw, purpose, now=now)
+    if user is None:
+        return None
+    require_acceptable_password(password, user=user)
+    if redeem_token(raw, purpose, now=now) is None:
+        return None
+    _set_password(user, password, now=now)
+    return user
+
+
 def reset_password(raw: str, *, password: str, now: datetime) -> User | None:
     """Set a new password through a reset link and end every session of the person.
 
     Returns None when the link no longer works (nothing changes then).
     :raise PasswordRefused: the password breaks the policy (the link stays usable).
     """
-    user = peek_token(raw, TokenPurpose.PASSWORD_RESET, now=now)
+    user = _choose_password_through_link(raw, TokenPurpose.PASSWORD_RESET, password=password, now=now)
     if user is None:
         return None
-    require_acceptable_password(password, user=user)
-    if redeem_token(raw, TokenPurpose.PASSWORD_RESET, now=now) is None:
-        return None
-    _set_password(user, password, now=now)
     record_event(actor=user, now=now, action="auth.password_reset", object_type="user", object_id=user.id)
     log_security_event("password_changed", outcome="success", actor=user.id, object=f"user:{user.id}",
                        via="reset link")
@@ -175,13 +186,9 @@ def accept_invitation(raw: str, *, password: str, now: datetime) -> User | None:
 
     :raise PasswordRefused: the password breaks the policy (the link stays usable).
     """
-    user = peek_token(raw, TokenPurpose.INVITATION, now=now)
+    user = _choose_password_through_link(raw, TokenPurpose.INVITATION, password=password, now=now)
     if user is None:
         return None
-    require_acceptable_password(password, user=user)
-    if redeem_token(raw, TokenPurpose.INVITATION, now=now) is None:
-        return None
-    _set_password(user, password, now=now)
     record_event(actor=user, now=now, action="user.invitation_accepted", object_type="user", object_id=user.id)
     log_security_event("password_changed", outcome="success", actor=user.id, object=f"user:{user.id}",
                        via="invitation")

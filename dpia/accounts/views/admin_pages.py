@@ -19,6 +19,8 @@ from dpia.accounts.services.administration import (
     account_summaries,
     create_team,
     deactivate_user,
+    get_account,
+    get_team,
     invite_user,
     list_accounts,
     list_teams,
@@ -32,7 +34,6 @@ from dpia.accounts.services.mfa import reset_mfa
 from dpia.accounts.views import admin
 from dpia.accounts.views.sign_in import session_limits
 from dpia.core import clock
-from dpia.core.extensions import db
 from dpia.core.permissions import require
 from dpia.permissions import can_deactivate, can_manage_users, can_set_roles
 from forms.accounts.admin import AccountActionForm, EditUserForm, InviteUserForm, TeamForm
@@ -98,7 +99,7 @@ def invite():
 
 @admin.route("/users/<int:user_id>")
 def user(user_id: int):
-    account = db.get_or_404(User, user_id)
+    account = get_account(user_id)
     summary, = account_summaries([account], now=clock.now(), limits=session_limits())
     return render_template("accounts/user.html", summary=summary, account=account,
                            invited=summary.status is AccountStatus.INVITED,
@@ -107,7 +108,7 @@ def user(user_id: int):
 
 @admin.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 def edit_user(user_id: int):
-    account = db.get_or_404(User, user_id)
+    account = get_account(user_id)
     form = EditUserForm(obj=None if request.method == "POST" else account)
     teams = _offer_choices(form)
     if request.method == "GET":
@@ -133,7 +134,7 @@ def edit_user(user_id: int):
 
 def _account_action(user_id: int) -> User:
     """The account a button acts on, once the button's CSRF token has been checked."""
-    account = db.get_or_404(User, user_id)
+    account = get_account(user_id)
     if not AccountActionForm().validate_on_submit():
         abort(400)
     return account
@@ -205,7 +206,7 @@ def teams():
 
 @admin.route("/teams/<int:team_id>", methods=["GET", "POST"], endpoint="rename_team")
 def rename_team_page(team_id: int):
-    team = db.get_or_404(Team, team_id)
+    team = get_team(team_id)
     form = TeamForm(obj=None if request.method == "POST" else team)
     if form.validate_on_submit():
         try:

@@ -1,0 +1,79 @@
+"""Two administrators creating the same team at the same moment, on real connections: the database's
+unique name lets one through, and the other gets the conflict page, never an error page."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from dpia.accounts.models import Team
+from dpia.accounts.rules import Role
+from dpia.core.extensions import db
+from tests import factories
+from tests.databases import backends, fresh_database
+from tests.web import csrf_token, sign_in
+
+
+@pytest.fixture(params=backends())
+def race_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[Flask, list[str]]]:  # noqa: ANN001
+    with fresh_database(request.param, tmp_path) as url:
+        app = factories.make_app(url)
+        with app.app_context():
+            upgrade()
+            emails = [factories.create_user(Role.ADMIN, name=name).email for name in ("Ada One", "Bo Two")]
+            db.session.commit()
+        try:
+            yield app, emails
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+def test_of_two_admins_creating_one_team_at_once_one_wins_and_the_other_sees_a_conflict(race_app):
+    app, emails = race_app
+    clients, tokens = [], []
+    for email in emails:
+        client = app.test_client()
+        assert sign_in(client, email, factories.PASSWORD).status_code == 302
+        clients.append(client)
+        tokens.append(csrf_token(client, "/admin/teams"))
+
+    # Both must find the name free before either inserts: PostgreSQL runs them side by side, so hold
+    # each flush until both reach it; SQLite queues writers, where the second then finds the name taken.
+    both_checked = threading.Barrier(2, timeout=10)
+
+    def hold_insert(session: Session, _context: object, _instances: object) -> None:
+        if any(isinstance(obj, Team) for obj in session.new):
+            both_checked.wait()
+
+    responses: dict[int, int] = {}
+
+    def create(n: int) -> None:
+        responses[n] = clients[n].post("/admin/teams", data={"name": "Roads policing",
+                                                             "csrf_token": tokens[n]}).status_code
+
+    with app.app_context():
+        concurrent = db.engine.dialect.name == "postgresql"
+    if concurrent:
+        event.listen(Session, "before_flush", hold_insert)
+    try:
+        threads = [threading.Thread(target=create, args=(n,)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        if concurrent:
+            event.remove(Session, "before_flush", hold_insert)
+
+    assert sorted(responses.values()) == ([302, 409] if concurrent else [302, 400])
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Team.id)).where(Team.name == "Roads policing")) == 1
+        db.session.remove()
