@@ -60,6 +60,19 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+# Objects the migrations create outside the models' metadata: the register's full-text index (an FTS5
+# virtual table and its shadow tables on SQLite, a tsvector table on PostgreSQL). Autogenerate must
+# neither drop them nor report them.
+UNMODELLED_TABLES = ("register_search",)
+
+
+def include_name(name, type_, parent_names):
+    """Leave the unmodelled search tables (and their indexes) out of autogenerate's comparison."""
+    if type_ == "table" and name is not None:
+        return not any(name == table or name.startswith(f"{table}_") for table in UNMODELLED_TABLES)
+    return not (type_ == "index" and parent_names.get("table_name") in UNMODELLED_TABLES)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -74,7 +87,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True, include_name=include_name
     )
 
     with context.begin_transaction():
@@ -101,6 +114,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

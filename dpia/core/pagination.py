@@ -31,12 +31,17 @@ def offset(number: int, per_page: int) -> int:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of a list: its items, which page it is, and how many items the whole list holds."""
+    """One page of a list: its items, which page it is, and how many items the whole list holds.
+
+    A list that was counted only up to a cap has `more` set: it holds more than `total` items, and
+    only the pages within `total` are offered.
+    """
 
     items: Sequence[T]
     number: int
     per_page: int
     total: int
+    more: bool = False
 
     @property
     def pages(self) -> int:

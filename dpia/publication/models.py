@@ -82,6 +82,8 @@ class Publication(db.Model):
     __table_args__ = (
         UniqueConstraint("revision_id"),
         Index("ix_publication_assessment_id_publish_at", "assessment_id", "publish_at"),
+        # The feed's order (newest first, ties by id) and the validators' MIN/MAX of publish_at.
+        Index("ix_publication_publish_at_id", "publish_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +91,7 @@ class Publication(db.Model):
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"))
     revision_number: Mapped[int]
     decision_id: Mapped[int] = mapped_column(ForeignKey("publication_decision.id"))
-    publish_at: Mapped[datetime] = mapped_column(index=True)
+    publish_at: Mapped[datetime]
     scheduled_at: Mapped[datetime]
     scheduled_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     title: Mapped[str] = mapped_column(String(300))
@@ -108,3 +110,50 @@ class Publication(db.Model):
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     assessment: Mapped[Assessment] = relationship()
+
+
+class RegisterEntry(db.Model):
+    """A publication as the register lists it: only the listing columns, never the stored bundles.
+
+    Kept at about one row per assessment by `services/listing.py`. Visibility stays a query-time
+    condition: an entry is public from `publish_at` until `public_until`, the earliest `publish_at` of
+    a later non-withdrawn revision of the same assessment (NULL if none), so a revision that reaches its
+    time supersedes the previous one without anything running. Withdrawn publications have no entry.
+    The full-text index `register_search` (FTS5 on SQLite, a tsvector with GIN on PostgreSQL) follows
+    these rows through triggers and is created by the migration, outside this metadata.
+    """
+
+    __tablename__ = "register_entry"
+    __table_args__ = (
+        UniqueConstraint("publication_id"),
+        Index("ix_register_entry_publish_at_publication_id", "publish_at", "publication_id", "public_until"),
+        Index("ix_register_entry_team_name_publish_at", "team_name", "publish_at", "publication_id", "public_until"),
+        Index("ix_register_entry_assessment_id", "assessment_id"),
+        Index("ix_register_entry_public_until", "public_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(40))
+    revision_number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    team_name: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    publish_at: Mapped[datetime]
+    public_until: Mapped[datetime | None]
+
+
+class RegisterVersion(db.Model):
+    """One row that register maintenance bumps, so caches can validate listings without a scan.
+
+    `entries` is the number of register entries, so the plain listing's count needs only two small
+    indexed range counts (entries not yet public, entries no longer public).
+    """
+
+    __tablename__ = "register_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    entries: Mapped[int]
+    changed_at: Mapped[datetime | None]

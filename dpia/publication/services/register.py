@@ -3,26 +3,21 @@ condition, `visible(now)`, checked at query time in every query here."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, or_, select
-from sqlalchemy.orm import aliased, defer, joinedload
+from sqlalchemy import ColumnElement, ScalarSelect, and_, bindparam, case, func, literal, null, or_, select
+from sqlalchemy.orm import aliased
 
-from dpia.assessments.models import Assessment, Revision
+from dpia.assessments.models import Assessment
 from dpia.core.extensions import db
 from dpia.core.pagination import Page, offset
-from dpia.core.partial_dates import PartialDate
-from dpia.publication.models import Publication, PublicationDecision
-from dpia.publication.rules import (
-    is_overdue,
-)
-from dpia.publication.services.decisions import plan_of
+from dpia.publication.models import Publication, RegisterEntry, RegisterVersion
+from dpia.publication.services.listing import VERSION_ROW, matching, search_terms
 
-# Listings never need the stored files; loading them would cost megabytes per page.
-LISTING_ONLY = (defer(Publication.html), defer(Publication.pdf), defer(Publication.json),
-                defer(Publication.search_text))
+CAP = 10_000  # a search or filter counts its matches up to here, then says "more than"
 
 
 def visible(now: datetime) -> ColumnElement[bool]:
@@ -30,66 +25,51 @@ def visible(now: datetime) -> ColumnElement[bool]:
     return and_(Publication.publish_at <= now, Publication.withdrawn_at.is_(None))
 
 
+def listed(now: datetime, entry: type[RegisterEntry] = RegisterEntry) -> ColumnElement[bool]:
+    """The same condition on the register's entries: the current public revision of each assessment."""
+    return and_(entry.publish_at <= now, or_(entry.public_until.is_(None), entry.public_until > now))
+
+
+NEWEST_FIRST = (RegisterEntry.publish_at.desc(), RegisterEntry.publication_id.desc())
+OLDEST_FIRST = (RegisterEntry.publish_at.asc(), RegisterEntry.publication_id.asc())
+
+
 def register(now: datetime, *, query: str = "", team: str = "", page: int = 1,
-             per_page: int = 20) -> Page[Publication]:
-    """The latest visible publication of each assessment, searchable by title, team and text."""
-    latest = (select(Publication.assessment_id, func.max(Publication.revision_number).label("number"))
-              .where(visible(now)).group_by(Publication.assessment_id).subquery())
-    stmt = (select(Publication).options(*LISTING_ONLY)
-            .join(latest, and_(latest.c.assessment_id == Publication.assessment_id,
-                               latest.c.number == Publication.revision_number)))
-    for term in query.lower().split()[:10]:
-        like = f"%{term.replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(or_(func.lower(Publication.title).like(like), func.lower(Publication.team_name).like(like),
-                              Publication.search_text.like(like)))
+             per_page: int = 20) -> Page[RegisterEntry]:
+    """The current public revision of each assessment, newest first, searchable by reference, title,
+    team and text. Three statements at any size: a count that never scans everything, and one page,
+    read from whichever end of the list is nearer so the last page costs what the first does."""
+    stmt = select(RegisterEntry).where(listed(now))
+    terms = search_terms(query)
+    if terms:
+        stmt = stmt.where(matching(terms, db.session.get_bind().dialect.name))
     if team:
-        stmt = stmt.where(Publication.team_name == team)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    items = list(db.session.scalars(stmt.order_by(Publication.publish_at.desc(), Publication.id.desc())
-                                    .offset(offset(page, per_page)).limit(per_page)))
-    return Page(items, page, per_page, total)
+        stmt = stmt.where(RegisterEntry.team_name == team)
+    if terms or team:
+        found = db.session.scalar(select(func.count()).select_from(
+            stmt.with_only_columns(literal(1)).limit(CAP + 1).subquery())) or 0
+        total, more = min(found, CAP), found > CAP
+    else:
+        total, more = _listed_count(now), False
+    start = offset(page, per_page)
+    if not more and start * 2 > total:
+        tail = stmt.order_by(*OLDEST_FIRST).offset(max(0, total - start - per_page)).limit(
+            max(0, min(per_page, total - start)))
+        items = list(reversed(db.session.scalars(tail).all()))
+    else:
+        items = list(db.session.scalars(stmt.order_by(*NEWEST_FIRST).offset(start).limit(per_page)))
+    return Page(items, page, per_page, total, more=more)
 
 
-@dataclass(frozen=True)
-class UpcomingItem:
-    reference: str
-    title: str
-    revision: int
-    decided_on: date
-    planned: PartialDate
-    publish_at: datetime | None
-    overdue: bool
-    slipped: int
+def _listed_count(now: datetime) -> int:
+    """How many entries are public: all of them less those not public yet and those no longer public,
+    two indexed range counts (an entry ends only after it begins)."""
+    def entries_where(condition: ColumnElement[bool]) -> ScalarSelect[int]:
+        return select(func.count()).select_from(RegisterEntry).where(condition).scalar_subquery()
 
-
-def upcoming(now: datetime) -> list[UpcomingItem]:
-    """Every decided, scheduled and overdue publication that the public cannot read yet."""
-    decisions = db.session.scalars(
-        select(PublicationDecision).options(joinedload(PublicationDecision.slippages),
-                                            joinedload(PublicationDecision.revision).joinedload(Revision.assessment))
-        .order_by(PublicationDecision.recorded_at)).unique().all()
-    scheduled = {row.revision_id: row for row in db.session.execute(
-        select(Publication.revision_id, Publication.publish_at, Publication.withdrawn_at))}
-    latest: dict[int, PublicationDecision] = {d.revision_id: d for d in decisions}
-    items = []
-    for decision in latest.values():
-        if decision.revision.state.will_never_be_published:
-            continue  # a plan for a revision that will never be published is no longer a plan
-        publication = scheduled.get(decision.revision_id)
-        if publication is not None and (publication.publish_at <= now or publication.withdrawn_at is not None):
-            continue
-        plan = plan_of(decision)
-        items.append(UpcomingItem(decision.revision.assessment.reference, decision.revision.assessment.title,
-                                  decision.revision.number, decision.decided_on, plan,
-                                  publication.publish_at if publication else None,
-                                  is_overdue(plan, now.date(), published=publication is not None and
-                                             publication.publish_at <= now),
-                                  len(decision.slippages)))
-    return sorted(items, key=lambda i: (not i.overdue, i.planned.last_day or date.max))
-
-
-def overdue_publications(now: datetime) -> list[UpcomingItem]:
-    return [item for item in upcoming(now) if item.overdue and item.publish_at is None]
+    stored = select(RegisterVersion.entries).where(RegisterVersion.id == VERSION_ROW).scalar_subquery()
+    return db.session.scalar(select(func.coalesce(stored, 0) - entries_where(RegisterEntry.publish_at > now)
+                                    - entries_where(RegisterEntry.public_until <= now))) or 0
 
 
 # -- public queries on light columns (the stored files are loaded only for the one item served) --
@@ -102,6 +82,7 @@ class HistoryEntry:
     withdrawn_at: datetime | None
     withdrawn_reason: str | None
     visible: bool
+    html_sha256: str  # of the page stored when it was rendered: the base of its ETag
 
 
 @dataclass(frozen=True)
@@ -109,29 +90,49 @@ class PublishedHistory:
     entries: list[HistoryEntry]
     next_publish_at: datetime | None  # when this assessment's pages next change by themselves
 
+    def state(self) -> str:
+        """A short token that changes whenever the history changes.
+
+        A publication row never changes once its time has come except for a one-time withdrawal,
+        and rows are only added, so the counts and the newest id identify the entries.
+        """
+        withdrawn = sum(1 for entry in self.entries if not entry.visible)
+        return f"{len(self.entries)}-{max((entry.id for entry in self.entries), default=0)}-{withdrawn}"
+
+
+_NOW = bindparam("now")
+# Built once per process: a published page's one statement is not rebuilt for each visitor.
+_HISTORY = (select(Publication.id, Publication.revision_number, Publication.publish_at, Publication.withdrawn_at,
+                   Publication.withdrawn_reason, visible(_NOW).label("visible"), Publication.html_sha256)
+            .join(Assessment, Assessment.id == Publication.assessment_id)
+            .where(Assessment.reference == bindparam("reference"),
+                   or_(Publication.publish_at <= _NOW, Publication.withdrawn_at.is_(None)))
+            .order_by(Publication.revision_number))
+
 
 def published_history(reference: str, now: datetime) -> PublishedHistory:
     """Every publication of the assessment that reached its time, withdrawn ones included, each marked
     with the public condition itself, and the time its next scheduled revision becomes public; the
-    stored files are not loaded (one statement)."""
-    rows = db.session.execute(
-        select(Publication.id, Publication.revision_number, Publication.publish_at, Publication.withdrawn_at,
-               Publication.withdrawn_reason, visible(now).label("visible"))
-        .join(Assessment, Assessment.id == Publication.assessment_id)
-        .where(Assessment.reference == reference,
-               or_(Publication.publish_at <= now, Publication.withdrawn_at.is_(None)))
-        .order_by(Publication.revision_number)).all()
+    stored files are not loaded (one statement, enough to answer a conditional request)."""
+    # Core execution on the session's connection: plain rows, without the ORM's per-statement work.
+    rows = db.session.connection().execute(_HISTORY, {"reference": reference, "now": now}).all()
     entries = [HistoryEntry(row.id, row.revision_number, row.publish_at, row.withdrawn_at, row.withdrawn_reason,
-                            bool(row.visible)) for row in rows if row.publish_at <= now]
+                            bool(row.visible), row.html_sha256) for row in rows if row.publish_at <= now]
     upcoming_times = [row.publish_at for row in rows if row.publish_at > now]
     return PublishedHistory(entries, min(upcoming_times, default=None))
 
 
-def visible_columns(reference: str, number: int | None, *columns: Any, now: datetime) -> Any:
-    """The requested columns of one visible publication (revision `number`, or the latest), or None,
-    with `next_publish_at`: when the assessment's next scheduled revision becomes public."""
-    stmt = (select(Publication.revision_number, *columns, _next_publish_at(now, Publication.assessment_id)
-                   .label("next_publish_at"))
+def visible_file(reference: str, number: int | None, content: Any, digest: Any, *, now: datetime,
+                 held: Collection[str] = ()) -> Any:
+    """One visible publication's stored file (revision `number`, or the latest) and its digest, or None,
+    with `next_publish_at`: when the assessment's next scheduled revision becomes public.
+
+    `held` are the ETags the client already holds: when the digest is one of them the file comes back
+    as NULL, so a conditional request is answered without reading the bytes (still one statement).
+    """
+    body = case((digest.in_(held), null()), else_=content) if held else content
+    stmt = (select(Publication.revision_number, body.label("body"), digest.label("digest"),
+                   _next_publish_at(now, Publication.assessment_id).label("next_publish_at"))
             .join(Assessment, Assessment.id == Publication.assessment_id)
             .where(Assessment.reference == reference, visible(now)))
     if number is None:
@@ -141,31 +142,21 @@ def visible_columns(reference: str, number: int | None, *columns: Any, now: date
     return db.session.execute(stmt).first()
 
 
-def stored_page(publication_id: int) -> tuple[str, str]:
-    """The stored HTML of one publication and its SHA-256."""
-    html, digest = db.session.execute(select(Publication.html, Publication.html_sha256)
-                                      .where(Publication.id == publication_id)).one()
-    return html, digest
-
-
-def assessment_references(items: list[Publication]) -> dict[int, str]:
-    """Each listed publication's assessment reference, in one statement for the whole page."""
-    ids = {item.assessment_id for item in items}
-    if not ids:
-        return {}
-    rows = db.session.execute(select(Assessment.id, Assessment.reference).where(Assessment.id.in_(ids)))
-    return {row.id: row.reference for row in rows}
+def stored_page(publication_id: int) -> str:
+    """The stored HTML of one publication (only for a page that is actually sent)."""
+    return db.session.execute(select(Publication.html).where(Publication.id == publication_id)).scalar_one()
 
 
 def register_teams(now: datetime) -> list[str]:
-    """The teams of the assessments on the register (their latest visible publication)."""
-    latest = (select(Publication.assessment_id, func.max(Publication.revision_number).label("number"))
-              .where(visible(now)).group_by(Publication.assessment_id).subquery())
-    return list(db.session.scalars(
-        select(Publication.team_name).distinct()
-        .join(latest, and_(latest.c.assessment_id == Publication.assessment_id,
-                           latest.c.number == Publication.revision_number))
-        .order_by(Publication.team_name)))
+    """The teams with an assessment on the register: one indexed step per team (a loose index scan),
+    not a pass over every entry."""
+    step = aliased(RegisterEntry)
+    teams = select(func.min(RegisterEntry.team_name).label("name")).where(listed(now)).cte("teams", recursive=True)
+    following = (select(func.min(step.team_name))
+                 .where(step.team_name > teams.c.name, listed(now, step))
+                 .scalar_subquery())
+    teams = teams.union_all(select(following).where(teams.c.name.is_not(None)))
+    return list(db.session.scalars(select(teams.c.name).where(teams.c.name.is_not(None))))
 
 
 @dataclass(frozen=True)
@@ -211,26 +202,22 @@ class ListingVersion:
 
 
 def listing_version(now: datetime) -> ListingVersion:
-    """The listings' version, in one statement of aggregates, without running the listing queries.
+    """The listings' version, in one statement of indexed lookups, without running the listing queries.
 
-    A listing changes when a publication reaches its time (the newest `publish_at` so far moves), is
-    scheduled, even back-dated (the newest id moves), or is withdrawn (the withdrawals' count moves).
+    A listing changes when a publication reaches its time (the newest `publish_at` so far moves), and
+    when one is scheduled or withdrawn (register maintenance bumps `RegisterVersion`).
     """
-    newest = select(Publication.id, Publication.scheduled_at).order_by(Publication.id.desc()).limit(1).subquery()
-    withdrawals = select(func.max(Publication.withdrawn_at).label("latest"),
-                         func.count(Publication.withdrawn_at).label("count")).subquery()
+    stored = select(RegisterVersion).where(RegisterVersion.id == VERSION_ROW).subquery()
     row = db.session.execute(select(
         select(func.max(Publication.publish_at)).where(Publication.publish_at <= now).scalar_subquery()
         .label("reached"),
-        select(newest.c.id).scalar_subquery().label("newest_id"),
-        select(newest.c.scheduled_at).scalar_subquery().label("scheduled_at"),
-        withdrawals.c.latest.label("withdrawn_at"), withdrawals.c.count.label("withdrawn"),
+        select(stored.c.version).scalar_subquery().label("version"),
+        select(stored.c.changed_at).scalar_subquery().label("changed_at"),
         _next_publish_at(now).label("next_publish_at"),
-    ).select_from(withdrawals)).one()
-    changes = [moment for moment in (row.reached, row.scheduled_at, row.withdrawn_at) if moment is not None]
+    )).one()
+    changes = [moment for moment in (row.reached, row.changed_at) if moment is not None]
     last_modified = min(max(changes), now) if changes else None
-    key = "|".join(str(value) for value in (row.reached, row.newest_id, row.scheduled_at, row.withdrawn_at,
-                                            row.withdrawn, row.next_publish_at))
+    key = "|".join(str(value) for value in (row.version, row.reached, row.changed_at, row.next_publish_at))
     return ListingVersion(key, last_modified, row.next_publish_at)
 
 

@@ -26,6 +26,7 @@ from dpia.publication.rules import (
 )
 from dpia.publication.services.bundles import Changes, render_bundle
 from dpia.publication.services.decisions import publication_decisions
+from dpia.publication.services.listing import refresh_entries
 from dpia.publication.services.redactions import ensure_redactions_editable, redactions_for
 from dpia.review.services.conditions import conditions_of
 from dpia.review.services.sign_off import latest_sign_offs
@@ -130,6 +131,7 @@ def schedule(*, actor: User, now: datetime, content: RevisionContent, publish_at
         content_hash=document.content_hash)
     db.session.add(publication)
     db.session.flush()
+    refresh_entries(revision.assessment_id, now=now)
     record_event(actor=actor, now=now, action="publication.schedule", object_type="revision",
                  object_id=revision.id, summary={"publish_at": publish_at.isoformat(), "html": bundle.html_sha256,
                                                  "pdf": bundle.pdf_sha256, "json": bundle.json_sha256})
@@ -149,5 +151,6 @@ def withdraw(*, actor: User, now: datetime, publication: Publication, reason: st
         publication.withdrawn_at, publication.withdrawn_reason = now, reason.strip()
         publication.withdrawn_by_id = actor.id
         db.session.flush()
+        refresh_entries(publication.assessment_id, now=now)
         record_event(actor=actor, now=now, action="publication.withdraw", object_type="revision",
                      object_id=publication.revision_id, summary={"publication": publication.id})

@@ -17,10 +17,12 @@ import math
 import xml.etree.ElementTree as ET  # noqa: S405 - used to build XML, never to parse untrusted input
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
+from jinja2 import Environment
 from werkzeug.http import is_resource_modified
 
 from dpia.core import clock
@@ -29,6 +31,7 @@ from dpia.core.pagination import page_number
 from dpia.publication.models import Publication
 from dpia.publication.services import register as service
 from dpia.publication.services.bundles import fill_markers
+from dpia.publication.services.upcoming import upcoming as upcoming_publications
 
 bp = Blueprint("public", __name__)
 
@@ -38,6 +41,7 @@ FEED_ENTRIES = 50
 MAX_QUERY = 200
 CACHE_SECONDS = 300
 ATOM = "http://www.w3.org/2005/Atom"
+FRAGMENTS = ("public/_notices.html", "public/_history.html")
 
 
 @bp.route("/healthz")
@@ -123,7 +127,7 @@ def register():
     def render() -> Response:
         result = service.register(now, query=query, team=team, page=page, per_page=PER_PAGE)
         body = _render("public/register.html", result=result,
-                       references=service.assessment_references(result.items), query=query, team=team,
+                       query=query, team=team,
                        teams=service.register_teams(now), pagination=result.govuk(href, label="Register pages"))
         return Response(body, mimetype="text/html")
 
@@ -148,16 +152,15 @@ def register_json():
 
 def _register_json(now: datetime, page: int) -> Response:
     result = service.register(now, page=page, per_page=JSON_PER_PAGE)
-    references = service.assessment_references(result.items)
     body = {
         "register": [{
-            "reference": references[item.assessment_id],
+            "reference": item.reference,
             "title": item.title,
             "team": item.team_name,
             "revision": item.revision_number,
             "published": _iso(item.publish_at),
             "summary": item.summary,
-            "links": _links(references[item.assessment_id], item.revision_number),
+            "links": _links(item.reference, item.revision_number),
         } for item in result.items],
         "total": result.total,
         "page": result.number,
@@ -215,13 +218,21 @@ def upcoming():
     Only the assessment's reference, title, revision number and the plan are shown; nothing of the
     unpublished content."""
     now = clock.now()
-    body = _render("public/upcoming.html", items=service.upcoming(now))
+    page = page_number(request.args.get("page"))
+    planned = upcoming_publications(now, number=page, per_page=PER_PAGE)
+    if page > 1 and not planned.items:
+        abort(404)
+    body = _render("public/upcoming.html", planned=planned, pagination=planned.govuk(
+        lambda number: url_for("public.upcoming", page=number), label="Upcoming publication pages"))
     return _cacheable(Response(body, mimetype="text/html"), now=now, next_publish_at=service.next_publish_at(now))
 
 
 # -- published assessments --------------------------------------------------------------------
 
 def _published_page(reference: str, number: int | None) -> Response:
+    """A stored page with its notices and history. A visitor whose copy is current gets 304 from the
+    history statement alone: the ETag is built from values that statement returns (the hash stored
+    when the page was rendered, and the history's state), so no body is loaded, hashed or rendered."""
     now = clock.now()
     published = service.published_history(reference, now)
     history = published.entries
@@ -232,7 +243,9 @@ def _published_page(reference: str, number: int | None) -> Response:
         shown = next((entry for entry in visible if entry.number == number), None)
     if shown is None:
         abort(404)
-    html, html_sha256 = service.stored_page(shown.id)
+    etag = f"{shown.html_sha256[:40]}.{shown.id}.{published.state()}.{_fragments_version(current_app.jinja_env)}"
+    if not is_resource_modified(request.environ, etag=etag):
+        return _cacheable(Response(), etag, now=now, next_publish_at=published.next_publish_at)
     later = [entry for entry in visible if entry.number > shown.number]
     withdrawn_later = [entry for entry in history if not entry.visible and entry.number > shown.number]
     notices = _render("public/_notices.html", reference=reference, shown=shown,
@@ -240,14 +253,23 @@ def _published_page(reference: str, number: int | None) -> Response:
                       withdrawn_later=[] if later else withdrawn_later)
     history_html = _render("public/_history.html", reference=reference, shown=shown, history=history,
                            latest_number=visible[-1].number)
-    body = fill_markers(html, notices=notices, history=history_html)
-    return _cacheable(Response(body, mimetype="text/html"),
-                      etag=sha256(f"{html_sha256}:{sha256(notices + history_html)}"),
-                      now=now, next_publish_at=published.next_publish_at)
+    body = fill_markers(service.stored_page(shown.id), notices=notices, history=history_html)
+    return _cacheable(Response(body, mimetype="text/html"), etag, now=now, next_publish_at=published.next_publish_at)
 
 
-def _visible_file(reference: str, number: int | None, *columns: Any, now: datetime) -> Any:
-    row = service.visible_columns(reference, number, *columns, now=now)
+@cache
+def _fragments_version(environment: Environment) -> str:
+    """The per-request fragments' templates, hashed once per process: a deployment that changes how
+    notices or the history read changes every page's ETag."""
+    sources = (environment.loader.get_source(environment, name)[0] if environment.loader else name
+               for name in FRAGMENTS)
+    return sha256("\0".join(sources))[:8]
+
+
+def _stored_file(reference: str, number: int | None, content: Any, digest: Any, *, now: datetime) -> Any:
+    """The file and its stored digest; the bytes are left in the database when the client holds them."""
+    held = tuple(request.if_none_match.as_set(include_weak=True))
+    row = service.visible_file(reference, number, content, digest, now=now, held=held)
     if row is None:
         abort(404)
     return row
@@ -255,17 +277,17 @@ def _visible_file(reference: str, number: int | None, *columns: Any, now: dateti
 
 def _pdf(reference: str, number: int | None) -> Response:
     now = clock.now()
-    row = _visible_file(reference, number, Publication.pdf, Publication.pdf_sha256, now=now)
+    row = _stored_file(reference, number, Publication.pdf, Publication.pdf_sha256, now=now)
     filename = quote(f"{reference}-revision-{row.revision_number}.pdf", safe="")
-    response = Response(row.pdf, mimetype="application/pdf")
+    response = Response(row.body or b"", mimetype="application/pdf")
     response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
-    return _cacheable(response, etag=row.pdf_sha256, now=now, next_publish_at=row.next_publish_at)
+    return _cacheable(response, etag=row.digest, now=now, next_publish_at=row.next_publish_at)
 
 
 def _json(reference: str, number: int | None) -> Response:
     now = clock.now()
-    row = _visible_file(reference, number, Publication.json, Publication.json_sha256, now=now)
-    return _cacheable(Response(row.json, mimetype="application/json"), etag=row.json_sha256, now=now,
+    row = _stored_file(reference, number, Publication.json, Publication.json_sha256, now=now)
+    return _cacheable(Response(row.body or "", mimetype="application/json"), etag=row.digest, now=now,
                       next_publish_at=row.next_publish_at)
 
 
