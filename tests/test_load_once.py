@@ -95,3 +95,45 @@ def test_statements_do_not_grow_with_the_number_of_sections(app, db, count_queri
     small = measure(app, count_queries, SMALL)
     large = measure(app, count_queries, LARGE)
     assert small == large
+
+
+def counting_load_content(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Replace `load_content` wherever dpia imported it with a wrapper that records each revision loaded."""
+    import sys
+
+    from dpia.assessments.services import content as content_module
+
+    original = content_module.load_content
+    loaded: list[int] = []
+
+    def counting(revision):  # noqa: ANN001, ANN202
+        loaded.append(revision.number)
+        return original(revision)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("dpia") and getattr(module, "load_content", None) is original:
+            monkeypatch.setattr(module, "load_content", counting)
+    return loaded
+
+
+@pytest.mark.parametrize("earlier", [False, True], ids=["first publication", "with a published revision"])
+def test_scheduling_loads_each_revisions_content_once(app, db, monkeypatch, earlier):
+    """The schedule POST loads the revision's content once, and the previously published revision's
+    once more (for the public change summary), however many sections, decisions and redactions."""
+    publisher = publisher_with(SMALL)
+    revision = publisher.draft(aims="Find people")
+    if earlier:
+        publisher.publish(revision, factories.NOW)
+        revision = publisher.revise(revision, aims="Find fewer people")
+    publisher.approve(revision)
+    publisher.decide(revision)
+    publisher.decide(revision, planned="2030-Q1")
+    factories.commit()
+    client = as_user(app, publisher.dpo)
+    path = f"{base(revision)}/publication"
+    token = csrf_token(client, path)
+    loaded = counting_load_content(monkeypatch)
+    response = client.post(f"{path}/schedule", data={"csrf_token": token, "publish_date": ["1", "6", "2030"],
+                                                     "publish_time": "09:30"})
+    assert response.status_code == 302
+    assert loaded == ([revision.number, revision.number - 1] if earlier else [revision.number])

@@ -11,12 +11,17 @@ from flask_login import current_user
 
 from dpia.assessments.rules.regimes import Regime
 from dpia.assessments.services.answers import SectionConflict, parse_section, save_section
-from dpia.assessments.services.assessments import start_assessment
+from dpia.assessments.services.assessments import (
+    find_visible_assessment,
+    revision_choices,
+    revision_page,
+    revisions_numbered,
+    start_assessment,
+)
 from dpia.assessments.services.audit import assessment_events
 from dpia.assessments.services.content import (
     RevisionContent,
     get_editable_revision,
-    get_visible_assessment,
     get_visible_revision,
     load_content,
 )
@@ -28,6 +33,7 @@ from dpia.assessments.services.upgrade import newer_version, plan_upgrade, upgra
 from dpia.core import clock
 from dpia.core.error_pages import render_error
 from dpia.core.errors import NotFoundError
+from dpia.core.pagination import page_number
 from dpia.core.transaction import attempt
 from dpia.permissions import can_edit_revision
 from dpia.questionnaires.rules.definition import Question, Section
@@ -38,6 +44,7 @@ from forms.assessments import NewAssessmentForm, build_form, posted_lock_version
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
 AUDIT_PER_PAGE = 50
+REVISIONS_PER_PAGE = 20
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -67,7 +74,16 @@ def new():
 
 @bp.route("/<reference>")
 def show(reference: str):
-    return render_template("assessments/show.html", assessment=get_visible_assessment(current_user, reference))
+    """The assessment and its revisions, newest first, 20 to a page."""
+    assessment = find_visible_assessment(current_user, reference)
+    page = page_number(request.args.get("page"))
+    revisions = revision_page(assessment, number=page, per_page=REVISIONS_PER_PAGE)
+    if not revisions.items:
+        abort(404)
+    latest = revisions.items[0] if page == 1 else revision_page(assessment, number=1, per_page=1).items[0]
+    return render_template("assessments/show.html", assessment=assessment, revisions=revisions, latest=latest,
+                           pagination=revisions.govuk(lambda n: url_for(".show", reference=reference, page=n),
+                                                      label="Revision pages"))
 
 
 @bp.route("/<reference>/revisions/<int:number>")
@@ -252,26 +268,28 @@ def upgrade(reference: str, number: int):
 @bp.route("/<reference>/diff")
 def diff(reference: str):
     """Compare two revisions: `?from=N&to=M`, by default the latest revision and the one before it."""
-    assessment = get_visible_assessment(current_user, reference)
-    revisions = {revision.number: revision for revision in assessment.revisions}
+    assessment = find_visible_assessment(current_user, reference)
+    choices = revision_choices(assessment)
+    numbers = {number for number, _state in choices}
     try:
-        to_number = int(request.args["to"]) if request.args.get("to") else max(revisions, default=0)
+        to_number = int(request.args["to"]) if request.args.get("to") else max(numbers, default=0)
         from_number = int(request.args["from"]) if request.args.get("from") else to_number - 1
     except ValueError:
         return render_error(400, "Choose two revisions to compare by their numbers, such as ?from=1&to=2.")
     if from_number == to_number:
         return render_error(400, "Choose two different revisions to compare.")
-    if from_number not in revisions or to_number not in revisions:
+    if from_number not in numbers or to_number not in numbers:
         abort(404)
+    revisions = revisions_numbered(assessment, (from_number, to_number))
     old, new = revisions[from_number], revisions[to_number]
-    return render_template("assessments/diff.html", assessment=assessment, old=old, new=new,
+    return render_template("assessments/diff.html", assessment=assessment, choices=choices, old=old, new=new,
                            diff=diff_between(load_content(old), load_content(new)))
 
 
 @bp.route("/<reference>/audit")
 def audit(reference: str):
     """List the audit events about an assessment and its revisions, newest first, 50 to a page."""
-    assessment = get_visible_assessment(current_user, reference)
+    assessment = find_visible_assessment(current_user, reference)
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(404)

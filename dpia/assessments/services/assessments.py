@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from dpia.accounts.models import Team, User
 from dpia.assessments.models import Assessment, Revision, RevisionAddOn
@@ -14,10 +16,11 @@ from dpia.assessments.rules.regimes import Regime
 from dpia.assessments.services.content import revision_definition
 from dpia.assessments.services.rows import prefill_rows
 from dpia.core.audit.services import record_event
-from dpia.core.errors import ValidationError
+from dpia.core.errors import NotFoundError, ValidationError
 from dpia.core.extensions import db
-from dpia.core.permissions import require
-from dpia.permissions import can_list_all_assessments, can_start_assessment
+from dpia.core.pagination import Page, offset
+from dpia.core.permissions import Actor, require
+from dpia.permissions import can_list_all_assessments, can_start_assessment, can_view_assessment
 from dpia.questionnaires.models import QuestionnaireVersion
 from dpia.questionnaires.services import latest_version
 from dpia.review.rules.states import RevisionState
@@ -36,8 +39,8 @@ class AssessmentSummary:
     updated_at: datetime
 
 
-def visible_assessment_summaries(actor: User) -> list[AssessmentSummary]:
-    """List the assessments `actor` may see, newest revision first; one query whatever the count."""
+def visible_assessment_summaries(actor: User, *, number: int = 1, per_page: int = 20) -> Page[AssessmentSummary]:
+    """A page of the assessments `actor` may see, newest revision first; one statement whatever the count."""
     latest = (
         select(Revision.assessment_id, func.max(Revision.number).label("number"))
         .group_by(Revision.assessment_id)
@@ -53,7 +56,64 @@ def visible_assessment_summaries(actor: User) -> list[AssessmentSummary]:
     )
     if not can_list_all_assessments(actor):
         query = query.where(Assessment.team_id.in_(actor.team_ids or {-1}))
-    return [AssessmentSummary(*row) for row in db.session.execute(query)]
+    return page_of(query, lambda row: AssessmentSummary(*row), number=number, per_page=per_page)
+
+
+T = TypeVar("T")
+
+
+def page_of(query: Select[Any], make: Callable[[tuple[Any, ...]], T], *, number: int, per_page: int) -> Page[T]:
+    """One page of an ordered listing and the listing's total, in one statement: the database counts
+    (a window over the whole result), cuts the page and never hands over the rest. `make` turns a row,
+    without its total, into an item. A page past the end comes back empty, with a total of 0."""
+    rows = db.session.execute(query.add_columns(func.count().over().label("page_of_total"))
+                              .limit(per_page).offset(offset(number, per_page))).all()
+    return Page([make(row[:-1]) for row in rows], number, per_page, rows[0].page_of_total if rows else 0)
+
+
+def find_visible_assessment(actor: Actor, reference: str) -> Assessment:
+    """The assessment and its team, without its revisions, for pages that list them a page at a time.
+
+    :raise NotFoundError: as `get_visible_assessment` does, so that references cannot be probed.
+    """
+    assessment = db.session.scalar(select(Assessment).where(Assessment.reference == reference)
+                                   .options(joinedload(Assessment.team)))
+    if assessment is None or not can_view_assessment(actor, assessment):
+        raise NotFoundError(reference)
+    return assessment
+
+
+@dataclass(frozen=True)
+class RevisionLine:
+    """One revision as the assessment page lists it."""
+
+    number: int
+    state: RevisionState
+    regime: Regime
+    created_at: datetime
+    rationale: str | None
+
+
+def revision_page(assessment: Assessment, *, number: int, per_page: int) -> Page[RevisionLine]:
+    """A page of the assessment's revisions, newest first (one statement whatever their number)."""
+    query = (select(Revision.number, Revision.state, Revision.regime, Revision.created_at, Revision.rationale)
+             .where(Revision.assessment_id == assessment.id).order_by(Revision.number.desc()))
+    return page_of(query, lambda row: RevisionLine(*row), number=number, per_page=per_page)
+
+
+def revision_choices(assessment: Assessment) -> list[tuple[int, RevisionState]]:
+    """Every revision's number and state, oldest first, for choosing two to compare (light columns only)."""
+    return [(row.number, row.state) for row in db.session.execute(
+        select(Revision.number, Revision.state).where(Revision.assessment_id == assessment.id)
+        .order_by(Revision.number))]
+
+
+def revisions_numbered(assessment: Assessment, numbers: Sequence[int]) -> dict[int, Revision]:
+    """The assessment's revisions with these numbers (with what `load_content` needs), by number."""
+    revisions = db.session.scalars(select(Revision).where(Revision.assessment_id == assessment.id,
+                                                          Revision.number.in_(set(numbers)))
+                                   .options(joinedload(Revision.questionnaire_version)))
+    return {revision.number: revision for revision in revisions}
 
 
 def create_assessment(

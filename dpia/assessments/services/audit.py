@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import String, and_, cast, or_, select
@@ -10,6 +11,7 @@ from dpia.accounts.services.users import user_names
 from dpia.assessments.models import Assessment, Revision
 from dpia.core.audit.models import AuditEvent
 from dpia.core.audit.services import event_page
+from dpia.core.extensions import db
 from dpia.core.pagination import Page
 
 
@@ -25,8 +27,8 @@ class AssessmentEvents:
 def assessment_events(assessment: Assessment, *, page: int, per_page: int) -> AssessmentEvents:
     """Events about the assessment or any of its revisions, newest first.
 
-    Two statements whatever the page holds: the events with their total, then the actors' names.
-    The revisions come from the assessment as the caller loaded it.
+    Three statements whatever the page or the assessment holds: the events with their total, the
+    actors' names, and the numbers of the revisions the page's events are about (never every revision).
     """
     revision_ids = select(cast(Revision.id, String)).where(Revision.assessment_id == assessment.id)
     about = or_(
@@ -35,4 +37,14 @@ def assessment_events(assessment: Assessment, *, page: int, per_page: int) -> As
     )
     events = event_page(about, number=page, per_page=per_page)
     names = user_names({event.actor_id for event in events.items if event.actor_id is not None})
-    return AssessmentEvents(events, names, {str(revision.id): revision.number for revision in assessment.revisions})
+    return AssessmentEvents(events, names, _revision_numbers(assessment, events.items))
+
+
+def _revision_numbers(assessment: Assessment, events: Sequence[AuditEvent]) -> dict[str, int]:
+    ids = {int(event.object_id) for event in events if event.object_type == "revision"
+           and (event.object_id or "").isdigit()}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Revision.id, Revision.number)
+                              .where(Revision.assessment_id == assessment.id, Revision.id.in_(ids)))
+    return {str(row.id): row.number for row in rows}

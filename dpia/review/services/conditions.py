@@ -12,10 +12,12 @@ from sqlalchemy import select
 from dpia.accounts.models import User
 from dpia.accounts.rules import Role
 from dpia.assessments.models import Assessment, Revision
+from dpia.assessments.services.assessments import page_of
 from dpia.core.audit.services import record_event
 from dpia.core.errors import ValidationError
 from dpia.core.extensions import db
 from dpia.core.lookups import row_of_revision
+from dpia.core.pagination import Page
 from dpia.core.permissions import has_any_role, require
 from dpia.permissions import can_mark_condition_done
 from dpia.review.models import ApprovalCondition
@@ -103,21 +105,21 @@ class OpenCondition:
     overdue: bool
 
 
-def open_conditions(actor: User, *, today: date) -> list[OpenCondition]:
+def open_conditions(actor: User, *, today: date, number: int = 1, per_page: int = 20) -> Page[OpenCondition]:
     """Open conditions the actor must see: their teams' (to meet them), and those of the revisions they
-    approved (to check they are met). One statement, soonest due first."""
+    approved (to check they are met). One page and the total in one statement, soonest due first."""
     approver = has_any_role(actor, {Role.APPROVER})
     if not actor.team_ids and not approver:
-        return []
+        return Page([], number, per_page, 0)
     mine = Assessment.team_id.in_(actor.team_ids or {-1})
     if approver:
         mine = mine | (Revision.approved_by_id == actor.id)
-    rows = db.session.execute(
+    query = (
         select(ApprovalCondition.id, Assessment.reference, Assessment.title, Revision.number,
                ApprovalCondition.action, ApprovalCondition.owner, ApprovalCondition.due_on)
         .join(Revision, Revision.id == ApprovalCondition.revision_id)
         .join(Assessment, Assessment.id == Revision.assessment_id)
         .where(ApprovalCondition.done_at.is_(None), mine)
-        .order_by(ApprovalCondition.due_on, Assessment.reference, ApprovalCondition.position)
-        .limit(100))
-    return [OpenCondition(*row, overdue=row.due_on < today) for row in rows]
+        .order_by(ApprovalCondition.due_on, Assessment.reference, Revision.number, ApprovalCondition.position))
+    return page_of(query, lambda row: OpenCondition(*row, overdue=row[6] < today), number=number,
+                   per_page=per_page)

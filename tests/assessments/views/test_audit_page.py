@@ -132,3 +132,30 @@ def test_summary_text_is_escaped(client, db, login_as):
     assert "note: &lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "&lt;img src=x onerror=alert(2)&gt;: &lt;i&gt;x&lt;/i&gt;" in body
     assert "&lt;b&gt;action&lt;/b&gt;" in body
+
+
+def test_statement_count_does_not_grow_with_revisions(client, db, login_as, count_queries):
+    """The page names each event's revision from the revisions on the page, not from all of them."""
+    from dpia.assessments.models import Revision
+    from dpia.review.rules.states import RevisionState
+
+    team = factories.create_team()
+    assessment = factories.create_assessment(team)
+    reference = assessment.reference
+    login_as(factories.create_user(teams=(team,)))
+    revision_event(assessment.revisions[0], None)
+    factories.commit()
+    with count_queries() as few:
+        assert client.get(f"/assessments/{reference}/audit").status_code == 200
+    first = assessment.revisions[0]
+    for number in range(2, 80):
+        added = Revision(assessment=assessment, number=number, state=RevisionState.SUPERSEDED, regime=first.regime,
+                         questionnaire_version=first.questionnaire_version, created_at=factories.NOW)
+        factories.db_session().add(added)
+        factories.db_session().flush()
+        revision_event(added, None, minutes=number)
+    factories.commit()
+    with count_queries() as many:
+        body = client.get(f"/assessments/{reference}/audit").get_data(as_text=True)
+    assert table_rows(body) == 50 and "Revision 79" in body and "Revision 30<" in body and "Revision 29<" not in body
+    assert many.count == few.count

@@ -179,3 +179,35 @@ def test_statement_count_does_not_grow_with_rows(signed_in, db, count_queries):
         body = signed_in.get(f"{PATH}?from=1&to=2").get_data(as_text=True)
     assert "Retention rules: 2 added, 1 removed" in body  # the ten extra rules match by their wording
     assert many.count == few.count
+
+
+def more_revisions(assessment, count):
+    """`count` more (superseded) revisions of `assessment`, each with an audit event."""
+    from dpia.core.audit.services import record_event
+    from dpia.review.rules.states import RevisionState
+
+    first = assessment.revisions[0]
+    start = len(assessment.revisions)
+    for number in range(start + 1, start + count + 1):
+        added = Revision(assessment=assessment, number=number, state=RevisionState.SUPERSEDED, regime=first.regime,
+                         questionnaire_version=first.questionnaire_version, created_at=NOW)
+        factories.db_session().add(added)
+        factories.db_session().flush()
+        record_event(actor=None, now=NOW, action="section.save", object_type="revision", object_id=added.id,
+                     summary={})
+    factories.commit()
+
+
+def test_statement_count_does_not_grow_with_revisions(client, db, login_as, count_queries):
+    team = factories.create_team()
+    assessment = factories.create_assessment(team, revisions=2)
+    reference = assessment.reference
+    login_as(factories.create_user(teams=(team,)))
+    path = f"/assessments/{reference}/diff?from=1&to=2"
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    more_revisions(assessment, 28)
+    with count_queries() as many:
+        body = client.get(path).get_data(as_text=True)
+    assert body.count('<option value="30"') == 2  # every revision can be chosen, on both sides
+    assert many.count == few.count

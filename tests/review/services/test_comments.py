@@ -25,7 +25,7 @@ def test_comments_thread_and_resolve(db, revision, people):
         add_comment(actor=factories.create_user(), now=NOW, content=load_content(revision), body="outsider")
     threads = comment_threads(revision)
     assert [(t.comment.id, [r.id for r in t.replies]) for t in threads] == [(top.id, [reply.id])]
-    assert [q.count for q in unresolved_comment_queue(people["author"])] == [1]
+    assert [q.count for q in unresolved_comment_queue(people["author"]).items] == [1]
     resolve_comment(actor=people["author"], now=NOW, revision=revision, comment=top)
     assert unresolved_count(revision) == 0
-    assert unresolved_comment_queue(people["author"]) == []
+    assert unresolved_comment_queue(people["author"]).total == 0

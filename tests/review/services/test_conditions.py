@@ -64,14 +64,15 @@ def test_an_open_condition_is_on_the_team_and_approver_dashboards_until_done(db,
     approve(signed, people, EVALUATION)
     today = NOW.date()
     for who in ("author", "approver"):
-        assert [c.action for c in open_conditions(people[who], today=today)] == [EVALUATION.action], who
+        assert [c.action for c in open_conditions(people[who], today=today).items] == [EVALUATION.action], who
     other_approver = factories.create_user(Role.APPROVER)
-    assert open_conditions(other_approver, today=today) == []  # not theirs to check
-    assert open_conditions(people["dpo"], today=today) == []
-    assert open_conditions(people["author"], today=date(2027, 4, 1))[0].overdue
+    assert open_conditions(other_approver, today=today).items == []  # not theirs to check
+    assert open_conditions(people["dpo"], today=today).items == []
+    assert open_conditions(people["author"], today=date(2027, 4, 1)).items[0].overdue
     condition = conditions_of(signed)[0]
     with pytest.raises(PermissionDeniedError):
         mark_condition_done(actor=people["reviewer"], now=NOW, revision=signed, condition=condition)
     mark_condition_done(actor=people["author"], now=NOW, revision=signed, condition=condition, note="Commissioned")
     assert condition.done_at == NOW and condition.done_by_id == people["author"].id
-    assert open_conditions(people["author"], today=today) == open_conditions(people["approver"], today=today) == []
+    assert open_conditions(people["author"], today=today).total == 0
+    assert open_conditions(people["approver"], today=today).total == 0
