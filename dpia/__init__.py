@@ -66,11 +66,11 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
                       "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
     ])
 
-    from dpia import accounts, assessments, core, demo, foi, mail, publication, questionnaires, review
+    from dpia import accounts, assessments, core, demo, documents, foi, mail, publication, questionnaires, review
     from dpia.core.cli import dpia_cli
 
     core.init_app(app)
-    for area in (accounts, mail, questionnaires, assessments, review, publication, foi, demo):
+    for area in (accounts, mail, questionnaires, assessments, review, publication, documents, foi, demo):
         area.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)

@@ -9,6 +9,8 @@ need no database.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from sqlalchemy import select
 
 from dpia import create_app
@@ -47,6 +50,7 @@ from dpia.review.rules.states import Action, RevisionState
 from dpia.review.services.revisions import DecisionInput, start_revision
 from dpia.review.services.sign_off import record_sign_off
 from dpia.review.services.workflow import transition
+from tests.databases import fresh_database
 
 PASSWORD = "a perfectly long test password"
 # Every enrolled test account's TOTP secret (base32); tests.web computes its codes for the app's clock.
@@ -77,6 +81,22 @@ def make_app(database_url: str, **overrides: object) -> Flask:
     app = create_app({**TestConfig.load(), "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
     app.test_client_class = FreshGlobalsClient
     return app
+
+
+@contextmanager
+def own_database_app(backend: str, directory: Path, **overrides: object) -> Iterator[Flask]:
+    """An app on a migrated database of its own, whose transactions really commit (for races between
+    sessions and faults), disposed of and dropped afterwards."""
+    with fresh_database(backend, directory) as url:
+        app = make_app(url, **overrides)
+        with app.app_context():
+            upgrade()
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 def levels(*labels: str) -> tuple[Level, ...]:

@@ -16,6 +16,7 @@ EXPECTED_PUBLIC = {"static", "auth.sign_in", "auth.two_factor", "auth.forgot_pas
 EXPECTED_SIGNED_IN = {
     "auth.sign_out",
     "dashboard.index",
+    "dashboard.queue",
     "assessments.new",
     "assessments.show",
     "assessments.task_list",
@@ -44,6 +45,7 @@ EXPECTED_SIGNED_IN = {
     "assessments.publication.schedule",
     "assessments.publication.withdraw",
     "assessments.publication.internal_pdf",
+    "assessments.publication.internal_pdf_retry",
     "assessments.foi.index",
     "assessments.foi.s22",
     "assessments.foi.s22_pdf",

@@ -1,6 +1,11 @@
-"""The worker (`flask dpia worker`): delivers the outbox, committing after each step so another
-worker sees its claims. Its command is defined here, beside the loop, because the layers contract
-keeps commands (cli) and tasks apart.
+"""The worker (`flask dpia worker`): delivers the outbox and runs the other areas' jobs (building
+stored exports), committing after each step so another worker sees its claims. Its command is defined
+here, beside the loop, because the layers contract keeps commands (cli) and tasks apart.
+
+Other areas add jobs in their `init_app` under `app.extensions[WORKER_JOBS]`: a name and a function
+`job(worker=...) -> bool` that does at most one piece of work and says whether it found any. The loop
+delivers what is due, gives each job one turn, and goes round again at once while jobs find work, so
+one long job never holds the outbox back by more than one piece of work.
 
 Each message is claimed (a lease, committed) before the server is contacted, and its outcome is
 committed straight after, so a message is handed over once however many workers run, and a worker
@@ -15,7 +20,7 @@ import signal
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import FrameType
 
@@ -39,6 +44,8 @@ from dpia.mail.services.delivery import (
 from dpia.mail.services.outbox import claim_next, record_failure, record_sent
 
 log = logging.getLogger("dpia.mail")
+
+WORKER_JOBS = "dpia.worker_jobs"
 
 
 def worker_name() -> str:
@@ -98,6 +105,31 @@ def deliver_due(*, worker: str, transport: Transport, stop: threading.Event | No
         transport.close()
 
 
+def jobs() -> Mapping[str, Callable[..., bool]]:
+    """The jobs other areas registered, by name."""
+    return current_app.extensions.get(WORKER_JOBS, {})
+
+
+def take_turns(*, worker: str, stop: threading.Event | None = None) -> bool:
+    """Give each job one turn (until `stop` is set); whether any of them did something."""
+    busy = False
+    for job in jobs().values():
+        if stop is not None and stop.is_set():
+            break
+        busy = job(worker=worker) or busy
+    return busy
+
+
+def run_jobs_until_idle(*, worker: str) -> dict[str, int]:
+    """Run each job until it finds nothing to do; how many pieces of work each did (for `--once`)."""
+    done = {}
+    for name, job in jobs().items():
+        done[name] = 0
+        while job(worker=worker):
+            done[name] += 1
+    return done
+
+
 @contextmanager
 def _stopped_by_signals(stop: threading.Event) -> Iterator[None]:
     """SIGTERM and SIGINT end the loop after the current message, instead of killing it mid-send."""
@@ -118,7 +150,8 @@ def _stopped_by_signals(stop: threading.Event) -> Iterator[None]:
 
 
 def run(*, transport: Transport, interval: float, stop: threading.Event | None = None) -> None:
-    """Deliver what is due every `interval` seconds until stopped (by a signal, or `stop` being set).
+    """Deliver what is due and give each job a turn, every `interval` seconds (at once while jobs find
+    work), until stopped by a signal or `stop` being set.
 
     The SMTP connection is closed after each pass and opened again when a message is due."""
     stop = stop or threading.Event()
@@ -126,12 +159,15 @@ def run(*, transport: Transport, interval: float, stop: threading.Event | None =
     log.info("worker %s polling every %s s", worker, interval)
     with _stopped_by_signals(stop):
         while not stop.is_set():
+            busy = False
             try:
                 deliver_due(worker=worker, transport=transport, stop=stop)
+                busy = take_turns(worker=worker, stop=stop)
             except OperationalError:
                 log.error("worker %s could not use the database (unavailable or busy); trying again in %s s",
                           worker, interval)
-            stop.wait(interval)
+            if not busy:
+                stop.wait(interval)
     log.info("worker %s stopped", worker)
 
 
@@ -145,11 +181,12 @@ def _log_to_standard_error() -> None:
 
 
 @dpia_cli.command("worker")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--once", is_flag=True, help="Deliver what is due and run every job that is due now, then exit.")
 @click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds between polls of the outbox.")
+              help="Seconds between polls of the outbox and the jobs.")
 def worker_command(once: bool, interval: float) -> None:
-    """Deliver the e-mail outbox over SMTP (MAIL_URL), or to the local inbox outside production.
+    """Deliver the e-mail outbox over SMTP (MAIL_URL), or to the local inbox outside production, and
+    build the queued exports (one at a time per worker process).
 
     Stops cleanly on SIGTERM or Ctrl+C. Several workers, on several servers, may run at once.
     """
@@ -161,7 +198,10 @@ def worker_command(once: bool, interval: float) -> None:
     if isinstance(transport, InboxTransport):
         click.echo(f"No MAIL_URL: e-mail goes to the local inbox {transport.directory}")
     if once:
-        attempted = deliver_due(worker=worker_name(), transport=transport)
+        worker = worker_name()
+        attempted = deliver_due(worker=worker, transport=transport)
         click.echo(f"Attempted {attempted} message{'' if attempted == 1 else 's'}")
+        for name, done in run_jobs_until_idle(worker=worker).items():
+            click.echo(f"{name.capitalize()}: {done}")
     else:
         run(transport=transport, interval=interval)

@@ -32,3 +32,39 @@ for (const form of document.querySelectorAll('form')) {
   form.addEventListener('change', refresh)
   form.addEventListener('input', refresh)
 }
+
+// A file the worker is still preparing: ask again every few seconds (HEAD, so nothing is
+// downloaded twice) and start the download once it is ready. The page says so in a status region,
+// and its "Check again" link does the same by hand without JavaScript. A <meta> refresh would
+// reload the page on a timer the reader cannot stop or extend (WCAG 2.2.1).
+for (const waiting of document.querySelectorAll('[data-module="dpia-wait-for-file"]')) {
+  const url = waiting.dataset.fileUrl
+  const status = waiting.querySelector('[role="status"]')
+  const every = 3000
+  const giveUpAfter = 10 * 60 * 1000
+  const started = Date.now()
+  const check = async () => {
+    let response
+    try {
+      response = await fetch(url, { method: 'HEAD', credentials: 'same-origin', cache: 'no-store' })
+    } catch {
+      response = null
+    }
+    if (response && response.status === 200) {
+      status.textContent = 'Your file is ready. The download starts now.'
+      window.location.assign(url)
+      return
+    }
+    if (response && response.headers.get('X-Export-Status') === 'failed') {
+      window.location.reload()
+      return
+    }
+    if (Date.now() - started > giveUpAfter) {
+      status.textContent = 'This is taking longer than usual. Use "Check again" to look later.'
+      return
+    }
+    window.setTimeout(check, every)
+  }
+  status.textContent = 'Checking every few seconds.'
+  window.setTimeout(check, every)
+}

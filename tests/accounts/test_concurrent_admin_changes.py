@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -16,24 +15,17 @@ from dpia.accounts.models import Team
 from dpia.accounts.rules import Role
 from dpia.core.extensions import db
 from tests import factories
-from tests.databases import backends, fresh_database
+from tests.databases import backends
 from tests.web import csrf_token, sign_in
 
 
 @pytest.fixture(params=backends())
 def race_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[Flask, list[str]]]:  # noqa: ANN001
-    with fresh_database(request.param, tmp_path) as url:
-        app = factories.make_app(url)
+    with factories.own_database_app(request.param, tmp_path) as app:
         with app.app_context():
-            upgrade()
             emails = [factories.create_user(Role.ADMIN, name=name).email for name in ("Ada One", "Bo Two")]
             db.session.commit()
-        try:
-            yield app, emails
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        yield app, emails
 
 
 def test_of_two_admins_creating_one_team_at_once_one_wins_and_the_other_sees_a_conflict(race_app):

@@ -61,6 +61,7 @@ PEOPLE = {
     # The draft first, so that the author's crawl reaches its sections and table rows.
     "author": Person("author@demo.test", ("/",), explicit=(
         f"/assessments/{DRAFT}/revisions/1",
+        f"/assessments/{DRAFT}/revisions/1.pdf",  # "being prepared": no worker runs beside the crawl
         f"/assessments/{DEMO}/diff?from=1&to=2",
         f"/assessments/{DEMO}/audit",
     ), error_summary_post=True),

@@ -8,13 +8,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask, request, request_finished
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 
 from dpia.core.extensions import db
 from tests import factories
-from tests.databases import POSTGRES_URL, backends, fresh_database
+from tests.databases import POSTGRES_URL, backends
 from tests.web import csrf_token, sign_in
 
 UNAVAILABLE = "Sorry, the service is unavailable"
@@ -23,18 +22,11 @@ UNAVAILABLE = "Sorry, the service is unavailable"
 @pytest.fixture(params=backends())
 def app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:  # noqa: ANN001
     """The app as it runs in production (not testing: errors become pages), on a database of its own."""
-    with fresh_database(request.param, tmp_path) as url:
-        app = factories.make_app(url, TESTING=False)
+    with factories.own_database_app(request.param, tmp_path, TESTING=False) as app:
         with app.app_context():
-            upgrade()
             app.config["FAULT_TEST_EMAIL"] = factories.create_user(name="Pat Person").email
             db.session.commit()
-        try:
-            yield app
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        yield app
 
 
 @pytest.fixture()

@@ -28,15 +28,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import delete
 
 from dpia.core.clock import set_clock
 from dpia.core.extensions import db
 from dpia.mail.models import OutboxMessage
 from tests import log_canaries
-from tests.databases import fresh_database
-from tests.factories import CLOCK, SettableClock, make_app
+from tests.factories import CLOCK, SettableClock, own_database_app
 from tests.mail.helpers import RECIPIENT
 
 SMTP_USER = "dpia@northshire.example"
@@ -49,13 +47,9 @@ for _secret in (SMTP_PASSWORD, WRONG_SMTP_PASSWORD, RECIPIENT):
 
 @pytest.fixture(scope="session")
 def mail_database_app(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    with fresh_database(backend, tmp_path_factory.mktemp(f"mail-{backend}")) as url:
-        app = make_app(url, MAIL_FROM="dpia@northshire.example")
-        with app.app_context():
-            upgrade()
+    with own_database_app(backend, tmp_path_factory.mktemp(f"mail-{backend}"),
+                          MAIL_FROM="dpia@northshire.example") as app:
         yield app
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture()

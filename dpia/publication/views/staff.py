@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from dpia.assessments.services.content import RevisionContent, get_visible_revision, load_content
@@ -19,7 +19,7 @@ from dpia.core import clock
 from dpia.core.dates import moment_label
 from dpia.core.errors import NotFoundError, ValidationError
 from dpia.core.transaction import attempt
-from dpia.documents.services import render_pdf
+from dpia.documents.services.exports import request_internal_pdf, retry_internal_pdf, stored_file
 from dpia.permissions import can_publish
 from dpia.publication.rules import Exemption, Scope, TargetType
 from dpia.publication.services.decisions import (
@@ -211,9 +211,28 @@ def withdraw(reference: str, number: int):
 
 @bp.route("/<reference>/revisions/<int:number>.pdf")
 def internal_pdf(reference: str, number: int):
-    """The complete revision as a PDF for staff: nothing withheld, marked DRAFT unless approved."""
+    """The complete revision as a PDF for staff (nothing withheld, DRAFT unless approved), as the worker
+    stored it; until it is stored, a page that says it is being prepared (202) and checks again."""
     content = load_content(get_visible_revision(current_user, reference, number))
-    document = document_for(content, organisation=current_app.config["ORGANISATION_NAME"], public=False)
-    pdf = render_pdf(document, watermark=None if content.revision.state.is_frozen else "DRAFT")
-    return pdf, 200, {"Content-Type": "application/pdf",
-                      "Content-Disposition": f"attachment; filename={reference}-revision-{number}.pdf"}
+    export = request_internal_pdf(actor=current_user, now=clock.now(), content=content,
+                                  organisation=current_app.config["ORGANISATION_NAME"])
+    if not export.is_ready:
+        # The page's script polls this URL with HEAD; the header tells it to show the failure.
+        return (render_template("documents/preparing.html", revision=content.revision, export=export), 202,
+                {"X-Export-Status": "failed" if export.has_failed else "pending"})
+    # The ETag is the stored file's hash: a copy that is current gets 304 without the file being read.
+    current = export.sha256 in request.if_none_match
+    response = Response(status=304) if current else Response(stored_file(export), mimetype="application/pdf")
+    response.set_etag(export.sha256)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = f"attachment; filename={reference}-revision-{number}.pdf"
+    return response
+
+
+@bp.route("/<reference>/revisions/<int:number>.pdf/retry", methods=["POST"])
+def internal_pdf_retry(reference: str, number: int):
+    """Ask the worker again for a PDF whose builds failed, then go back to the page that waits for it."""
+    content = load_content(get_visible_revision(current_user, reference, number))
+    retry_internal_pdf(actor=current_user, now=clock.now(), content=content,
+                       organisation=current_app.config["ORGANISATION_NAME"])
+    return redirect(url_for(".internal_pdf", reference=reference, number=number))

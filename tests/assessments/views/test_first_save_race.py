@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -16,7 +15,7 @@ from dpia.assessments.models import Answer, SectionSave
 from dpia.core.extensions import db
 from tests import factories
 from tests.assessments.views.test_filling_in import form_data
-from tests.databases import backends, fresh_database
+from tests.databases import backends
 from tests.web import sign_in
 
 PATH = "/assessments/DPIA-2026-300/revisions/1/sections/basics"
@@ -25,21 +24,14 @@ PATH = "/assessments/DPIA-2026-300/revisions/1/sections/basics"
 @pytest.fixture(params=backends())
 def race_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[tuple[Flask, list[str]]]:  # noqa: ANN001
     """An app on a database of its own (every request really commits), with two team members' emails."""
-    with fresh_database(request.param, tmp_path) as url:
-        app = factories.make_app(url)
+    with factories.own_database_app(request.param, tmp_path) as app:
         with app.app_context():
-            upgrade()
             team = factories.create_team()
             factories.create_assessment(team, reference="DPIA-2026-300",
                                         version=factories.create_questionnaire_version())
             emails = [factories.create_user(teams=(team,), name=name).email for name in ("Ann One", "Ben Two")]
             db.session.commit()
-        try:
-            yield app, emails
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        yield app, emails
 
 
 def test_the_loser_of_a_first_save_race_sees_the_conflict_page_with_their_text(race_app):

@@ -1,15 +1,13 @@
-"""Staff publication pages, the internal PDF, and the demo's publication facts end to end."""
+"""Staff publication pages, and the demo's publication facts end to end."""
 
-import io
 from datetime import date
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from dpia.publication.models import Publication, PublicationDecision, Redaction
 from tests import factories
-from tests.factories import CANARY, approve
+from tests.factories import approve
 from tests.web import as_user, csrf_token, sign_in
 
 REF = "DPIA-2026-400"
@@ -60,19 +58,6 @@ def test_only_the_dpo_changes_publication(app, db, approved):
     assert author.post(f"{BASE}/decision", data={"csrf_token": token}).status_code == 403
     assert author.post(f"{BASE}/redactions", data={"csrf_token": token}).status_code == 403
     assert "Record a decision to publish" not in author.get(BASE).get_data(as_text=True)
-
-
-def test_internal_pdf_is_complete_and_marked_draft_until_approved(app, db, approved):
-    author = as_user(app, approved["author"])
-    response = author.get(f"/assessments/{REF}/revisions/1.pdf")
-    assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-    assert CANARY in text  # internal: nothing withheld
-    assert "DRAFT" not in text  # approved
-    approved["revision"].state = approved["revision"].state.SUBMITTED
-    db.session.commit()
-    draft = author.get(f"/assessments/{REF}/revisions/1.pdf").data
-    assert "DRAFT" in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(draft)).pages)
 
 
 class TestDemo:

@@ -1,0 +1,177 @@
+"""Internal PDF exports: asked for by a request, built once per document by the worker, then stored.
+
+Rendering a large revision takes seconds of CPU, so a request never does it: it finds the stored file
+for the revision's document as it is now, or adds a pending row for the worker in its own transaction
+(idempotently, so two people asking at once make one job) and shows "being prepared". The worker
+(dpia/documents/tasks.py) claims a row, builds the file with no transaction open, and stores it. These
+functions flush and leave committing to the request or the worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from dpia.assessments.models import Revision
+from dpia.assessments.services.content import RevisionContent, load_content
+from dpia.core.errors import NotFoundError
+from dpia.core.extensions import db
+from dpia.core.hashing import sha256
+from dpia.core.permissions import Actor
+from dpia.documents.model import Document
+from dpia.documents.models import ExportKind, ExportStatus, StoredExport
+from dpia.documents.pdf.builder import build_pdf
+from dpia.documents.rules import LEASE, gives_up, retry_delay
+from dpia.permissions import can_view_assessment
+from dpia.publication.services.scheduling import document_for
+
+# Part of every document hash: raise it when the renderer's output changes, so stored files are rebuilt.
+RENDERER_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PdfSource:
+    """Everything an internal PDF is made from, and its hash (same hash, same file)."""
+
+    document: Document
+    watermark: str | None
+    document_hash: str
+
+
+def internal_pdf_source(content: RevisionContent, *, organisation: str) -> PdfSource:
+    """The complete (unredacted) document, marked DRAFT unless the revision is frozen.
+
+    The hash covers the whole document, not only `revision_hash(content)`: the state (and so the
+    watermark), the title, sign-offs and conditions change the file too."""
+    document = document_for(content, organisation=organisation, public=False)
+    watermark = None if content.revision.state.is_frozen else "DRAFT"
+    return PdfSource(document, watermark, sha256(f"{RENDERER_VERSION}\n{watermark!r}\n{document!r}"))
+
+
+def _find(revision_id: int, document_hash: str) -> StoredExport | None:
+    return db.session.scalar(select(StoredExport).where(
+        StoredExport.revision_id == revision_id, StoredExport.kind == ExportKind.INTERNAL_PDF,
+        StoredExport.document_hash == document_hash))
+
+
+def _insert_if_missing(values: dict) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: when someone else queued the same export a moment ago (on
+    PostgreSQL this waits for their commit), nothing is written and no unique violation is raised."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(StoredExport).values(**values).on_conflict_do_nothing(
+        index_elements=["revision_id", "kind", "document_hash"]))
+
+
+def request_internal_pdf(*, actor: Actor, now: datetime, content: RevisionContent, organisation: str) -> StoredExport:
+    """The stored export of the revision's document as it is now, queued for the worker if there is none.
+
+    :raise NotFoundError: the actor may not see the revision (the loader's answer, so nothing is told).
+    """
+    revision = content.revision
+    if not can_view_assessment(actor, revision.assessment):
+        raise NotFoundError(f"{revision.assessment.reference} revision {revision.number}")
+    document_hash = internal_pdf_source(content, organisation=organisation).document_hash
+    export = _find(revision.id, document_hash)
+    if export is None:
+        _insert_if_missing({"revision_id": revision.id, "kind": ExportKind.INTERNAL_PDF,
+                            "document_hash": document_hash, "status": ExportStatus.PENDING, "requested_at": now,
+                            "requested_by_id": actor.id, "attempts": 0, "next_attempt_at": now})
+        export = _find(revision.id, document_hash)
+    assert export is not None  # inserted, or inserted by someone else who committed first
+    return export
+
+
+def retry_internal_pdf(*, actor: Actor, now: datetime, content: RevisionContent, organisation: str) -> StoredExport:
+    """Ask again for an export that failed: it goes back to the worker with its attempts reset."""
+    export = request_internal_pdf(actor=actor, now=now, content=content, organisation=organisation)
+    if export.has_failed:
+        export.status = ExportStatus.PENDING
+        export.attempts = 0
+        export.next_attempt_at = now
+        export.error = None
+        export.requested_at = now
+        export.requested_by_id = actor.id
+        db.session.flush()
+    return export
+
+
+def stored_file(export: StoredExport) -> bytes:
+    """The file's bytes (loaded only now: the column is deferred)."""
+    assert export.data is not None
+    return export.data
+
+
+# -- the worker's side ----------------------------------------------------------------------------
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return and_(StoredExport.status == ExportStatus.PENDING, StoredExport.next_attempt_at <= now,
+                or_(StoredExport.locked_until.is_(None), StoredExport.locked_until < now))
+
+
+def claim_next_export(*, worker: str, now: datetime) -> StoredExport | None:
+    """Take a lease on the next due build, or None when nothing is due (FOR UPDATE SKIP LOCKED on
+    PostgreSQL; the update only succeeds while the row is still due, so no build is leased twice)."""
+    candidate = db.session.scalar(select(StoredExport.id).where(_due(now))
+                                  .order_by(StoredExport.next_attempt_at, StoredExport.id)
+                                  .limit(1).with_for_update(skip_locked=True))
+    if candidate is None:
+        return None
+    claimed = db.session.execute(update(StoredExport).where(StoredExport.id == candidate, _due(now))
+                                 .values(locked_by=worker, locked_until=now + LEASE)
+                                 .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return db.session.get(StoredExport, candidate, populate_existing=True)
+
+
+def current_source(export: StoredExport, *, organisation: str) -> PdfSource | None:
+    """Reload the revision and build its document as it is now; None when that is no longer the
+    document this export was asked for (the draft changed meanwhile, or the revision is gone)."""
+    revision = db.session.get(Revision, export.revision_id)
+    if revision is None:
+        return None
+    source = internal_pdf_source(load_content(revision), organisation=organisation)
+    return source if source.document_hash == export.document_hash else None
+
+
+def render_internal_pdf(source: PdfSource) -> bytes:
+    """The CPU-heavy part, run by the worker with no transaction open."""
+    return build_pdf(source.document, watermark=source.watermark)
+
+
+def drop_export(export: StoredExport) -> None:
+    """Store nothing for a document that no longer exists; the next request queues the new one."""
+    db.session.delete(export)
+    db.session.flush()
+
+
+def store_export(export: StoredExport, data: bytes, *, now: datetime) -> None:
+    """Keep the file, and delete the revision's older finished exports of the same kind, so that
+    drafts edited many times keep one file."""
+    export.status = ExportStatus.READY
+    export.attempts += 1
+    export.data = data
+    export.sha256 = sha256(data)
+    export.size = len(data)
+    export.built_at = now
+    export.error = None
+    export.locked_by = export.locked_until = None
+    db.session.execute(delete(StoredExport).where(
+        StoredExport.revision_id == export.revision_id, StoredExport.kind == export.kind,
+        StoredExport.id < export.id, StoredExport.status != ExportStatus.PENDING))
+    db.session.flush()
+
+
+def record_export_failure(export: StoredExport, *, now: datetime, error: str) -> None:
+    """Try again after a growing delay, or give up after the last attempt."""
+    export.attempts += 1
+    export.error = error
+    export.locked_by = export.locked_until = None
+    if gives_up(export.attempts):
+        export.status = ExportStatus.FAILED
+    else:
+        export.next_attempt_at = now + retry_delay(export.attempts)
+    db.session.flush()
