@@ -7,8 +7,10 @@ The forms render GOV.UK fields and keep what was typed; the answer rules themsel
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -16,6 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -30,6 +33,108 @@ Spec = Question | Column
 MULTI_PART = {QuestionType.MULTIPLE_CHOICE, QuestionType.DATE}
 
 
+class _Uncacheable(Exception):  # noqa: N818 - a signal, not an error
+    pass
+
+
+def _freeze(value: Any) -> Any:
+    """`value` (the params of a GOV.UK macro) as a hashable key that keeps every distinction the
+    template could see (True and 1 stay apart). Anything but plain data, Markup included, is not cached."""
+    kind = type(value)
+    if kind is dict:
+        return ("d", tuple((key, _freeze(item)) for key, item in value.items()))
+    if kind in (list, tuple):
+        return ("l", tuple(_freeze(item) for item in value))
+    if kind is bool:
+        return ("b", value)
+    if value is None or kind in (str, int):
+        return value
+    raise _Uncacheable
+
+
+def _thaw(key: Any) -> Any:
+    if isinstance(key, tuple):
+        kind, inner = key
+        if kind == "d":
+            return {name: _thaw(item) for name, item in inner}
+        if kind == "l":
+            return [_thaw(item) for item in inner]
+        return inner
+    return key
+
+
+def _merge(base: Any, new: Any) -> Any:
+    """govuk-frontend-wtf's merge of a template's params into a field's (dicts merge, lists append,
+    anything else is replaced), without deepmerge's dispatch on every value."""
+    if isinstance(base, dict) and isinstance(new, dict):
+        for key, value in new.items():
+            base[key] = _merge(base[key], value) if key in base else value
+        return base
+    if isinstance(base, list) and isinstance(new, list):
+        return base + new
+    return new
+
+
+# Stands for a field's typed value in a cached rendering; only letters, digits and hyphens, so
+# escaping leaves it as it is and it cannot occur anywhere else in a field's markup.
+_VALUE_HOLE = "dpia-field-value-3f9c1a7e"
+
+
+def _macro(name: str) -> Any:
+    """The GOV.UK macro itself, from its template's module: called outside any page, its output is
+    autoescaped Markup that depends on its params alone."""
+    return getattr(current_app.jinja_env.get_template(f"govuk_frontend_jinja/components/{name}/macro.html").module,
+                   "govuk" + name.title().replace("-", ""))
+
+
+@lru_cache(maxsize=4096)
+def _render_cached(component: str, frozen: Any) -> Markup:
+    return _macro(component)(_thaw(frozen))
+
+
+class _Cached:
+    """Render a field's GOV.UK macro with its params only, and once per distinct set of params.
+
+    govuk-frontend-wtf renders each field through Flask's `render_template`, which runs every context
+    processor (the page frame's navigation, a sign-out form and its CSRF token) once per field, and each
+    GOV.UK macro imports four more: on a section of 60 questions that was nearly all of the page's
+    cost. The macro's output depends only on its params, so it is cached with the typed value left
+    as a hole; `Markup.replace` escapes the value it puts into the hole.
+    """
+
+    component: str  # the GOV.UK component the widget's own template calls
+
+    def merge_params(self, a: Any, b: Any) -> Any:
+        return _merge(a, b)
+
+    def render(self, params: dict[str, Any]) -> Markup:
+        value = params.get("value")
+        typed = isinstance(value, str) and bool(value)
+        try:
+            html = _render_cached(self.component, _freeze({**params, "value": _VALUE_HOLE} if typed else params))
+        except _Uncacheable:
+            html = None
+        if html is None or (typed and html.count(_VALUE_HOLE) != 1):  # (a label quoting the hole, say)
+            return _macro(self.component)(params)
+        return html.replace(_VALUE_HOLE, value) if typed else html
+
+
+class TextArea(_Cached, GovTextArea):
+    component = "textarea"
+
+
+class TextInput(_Cached, GovTextInput):
+    component = "input"
+
+
+class Radios(_Cached, GovRadioInput):
+    component = "radios"
+
+
+class Checkboxes(_Cached, GovCheckboxesInput):
+    component = "checkboxes"
+
+
 def field_name(key: str) -> str:
     """An HTML-friendly name for a question or column key (dots would need escaping in CSS ids)."""
     return "f-" + key.replace(".", "--")
@@ -42,25 +147,25 @@ def _choices(options: Sequence[Option]) -> list[SelectChoice]:
 def _field(spec: Spec, options: Sequence[Option] | None) -> Field | list[tuple[str, Field]]:
     hint = spec.hint or ""
     if spec.type is QuestionType.MARKDOWN:
-        return TextAreaField(spec.label, widget=GovTextArea(), description=hint)
+        return TextAreaField(spec.label, widget=TextArea(), description=hint)
     if spec.type in (QuestionType.SINGLE_CHOICE, QuestionType.YES_NO):
         if spec.type is QuestionType.YES_NO:
             choices = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
         else:
             choices = _choices(options if options is not None else spec.options)
-        return RadioField(spec.label, choices=choices, widget=GovRadioInput(), description=hint,
+        return RadioField(spec.label, choices=choices, widget=Radios(), description=hint,
                           validate_choice=False)
     if spec.type is QuestionType.MULTIPLE_CHOICE:
         return SelectMultipleField(spec.label, choices=_choices(options if options is not None else spec.options),
-                                   widget=GovCheckboxesInput(), description=hint, validate_choice=False)
+                                   widget=Checkboxes(), description=hint, validate_choice=False)
     if spec.type is QuestionType.DATE:
         return ThreePartDateField(spec.label, description=hint or "For example, 27 3 2017")
     if spec.type is QuestionType.PERSON:
-        return [("name", StringField("Name", widget=GovTextInput())),
-                ("role", StringField("Role or position", widget=GovTextInput()))]
+        return [("name", StringField("Name", widget=TextInput())),
+                ("role", StringField("Role or position", widget=TextInput()))]
     if spec.type is QuestionType.PARTIAL_DATE:
         hint = hint or "For example 2018-06-30, June 2018, 2018-Q2 or 'not yet decided'"
-    return StringField(spec.label, widget=GovTextInput(), description=hint)
+    return StringField(spec.label, widget=TextInput(), description=hint)
 
 
 def _form_class(specs: Iterable[Spec], option_lookup: Mapping[str, Sequence[Option] | None]) -> type[FlaskForm]:

@@ -7,8 +7,11 @@ http, https or mailto, and every link gets rel="noopener noreferrer nofollow".
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 from html import unescape
+from importlib.metadata import version
+from typing import NamedTuple
 
 import markdown as markdown_lib
 import nh3
@@ -44,25 +47,81 @@ def sanitise_html(html: str) -> str:
                      url_schemes=set(URL_SCHEMES), link_rel="noopener noreferrer nofollow", strip_comments=True)
 
 
-@lru_cache(maxsize=4096)
-def _render_cached(digest: str, source: str) -> str:
+def _render(source: str) -> str:
     html = sanitise_html(markdown_lib.markdown(source, extensions=EXTENSIONS, output_format="html"))
     for plain, styled in _GOVUK_CLASSES.items():
         html = html.replace(plain, styled)
     return html
 
 
+class CacheInfo(NamedTuple):
+    hits: int
+    misses: int
+    entries: int
+    size: int  # characters of HTML held
+
+
+class RenderedCache:
+    """A bounded, thread-safe LRU of rendered HTML by digest, limited in entries and in total size."""
+
+    def __init__(self, *, max_entries: int, max_size: int) -> None:
+        self.max_entries, self.max_size = max_entries, max_size
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._size = self.hits = self.misses = 0
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> str | None:
+        with self._lock:
+            html = self._items.get(digest)
+            if html is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._items.move_to_end(digest)
+            return html
+
+    def put(self, digest: str, html: str) -> None:
+        if len(html) > self.max_size:
+            return
+        with self._lock:
+            if digest in self._items:
+                return
+            self._items[digest] = html
+            self._size += len(html)
+            while len(self._items) > self.max_entries or self._size > self.max_size:
+                self._size -= len(self._items.popitem(last=False)[1])
+
+    def info(self) -> CacheInfo:
+        return CacheInfo(self.hits, self.misses, len(self._items), self._size)
+
+
+# What the output depends on besides the source: a change to any of it is a different cache key.
+_SETTINGS = sha256(repr((sorted(ALLOWED_TAGS), sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()),
+                         sorted(URL_SCHEMES), EXTENSIONS, _GOVUK_CLASSES,
+                         version("markdown"), version("nh3"))))
+_CACHE = RenderedCache(max_entries=4096, max_size=32 * 1024 * 1024)
+
+
+def _render_cached(digest: str, source: str) -> str:
+    html = _CACHE.get(digest)
+    if html is None:
+        html = _render(source)
+        _CACHE.put(digest, html)
+    return html
+
+
 def render_markdown(source: str | None) -> Markup:
-    """Render user Markdown to safe HTML, once per distinct source text (cached by its hash)."""
+    """Render user Markdown to safe HTML, once per distinct source text: a bounded in-process cache
+    keyed by the hash of the source and of the renderer's settings, so an answer shown on every
+    page view is rendered once."""
     if not source:
         return Markup("")
-    digest = sha256(source)
-    return Markup(_render_cached(digest, source))  # noqa: S704 - sanitised by nh3 above
+    return Markup(_render_cached(sha256(f"{_SETTINGS}\0{source}"), source))  # noqa: S704 - sanitised by nh3 above
 
 
-def cache_info() -> object:
+def cache_info() -> CacheInfo:
     """Expose cache statistics so tests and benchmarks can prove nothing renders twice."""
-    return _render_cached.cache_info()
+    return _CACHE.info()
 
 
 def plain_text(source: str | None) -> str:

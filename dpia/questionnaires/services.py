@@ -47,9 +47,23 @@ def _definition_from_json(content_hash: str, definition_json: str) -> Definition
     return definition_from_dict(json.loads(definition_json))
 
 
+_DEFINITIONS: dict[str, Definition] = {}  # by content hash: a stored version's definition never changes
+_MAX_DEFINITIONS = 256
+
+
 def definition_for_version(version: QuestionnaireVersion) -> Definition:
-    """The typed definition of a stored version, converted once per process (versions never change)."""
-    return _definition_from_json(version.content_hash, json.dumps(version.definition))
+    """The typed definition of a stored version, converted once per process (versions never change).
+
+    Keyed by the version's content hash, so a page that finds it here neither reads nor serialises the
+    stored JSON (loaders defer that column; it is fetched only on a miss).
+    """
+    found = _DEFINITIONS.get(version.content_hash)
+    if found is None:
+        found = _definition_from_json(version.content_hash, json.dumps(version.definition))
+        if len(_DEFINITIONS) >= _MAX_DEFINITIONS:
+            _DEFINITIONS.clear()
+        _DEFINITIONS[version.content_hash] = found
+    return found
 
 
 def combined_definition(core: QuestionnaireVersion, add_ons: Sequence[QuestionnaireVersion] = ()) -> Definition:

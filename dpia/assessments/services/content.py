@@ -26,6 +26,7 @@ from dpia.core.extensions import db
 from dpia.core.hashing import canonical_json, sha256
 from dpia.core.permissions import Actor, require
 from dpia.permissions import can_edit_revision, can_view_assessment
+from dpia.questionnaires.models import QuestionnaireVersion
 from dpia.questionnaires.rules.definition import Column, Definition, Option, Question, RowKind, Section
 from dpia.questionnaires.services import combined_definition
 
@@ -234,7 +235,8 @@ def get_visible_revision(actor: Actor, reference: str, number: int) -> Revision:
     revision = db.session.scalar(
         select(Revision).join(Assessment).where(Assessment.reference == reference, Revision.number == number)
         .options(joinedload(Revision.assessment).joinedload(Assessment.team),
-                 joinedload(Revision.questionnaire_version)))
+                 # The stored definition is read only when this process has not converted it yet.
+                 joinedload(Revision.questionnaire_version).defer(QuestionnaireVersion.definition)))
     if revision is None or not can_view_assessment(actor, revision.assessment):
         raise NotFoundError(f"{reference} revision {number}")
     return revision

@@ -3,15 +3,18 @@
 import re
 
 import pytest
+from flask import template_rendered
+from govuk_frontend_wtf.gov_form_base import GovFormBase
 from sqlalchemy import select
+from wtforms import Form, TextAreaField
 
 from dpia.accounts.rules import Role
 from dpia.assessments.models import Answer, Revision
 from dpia.assessments.services.content import load_content
 from dpia.review.rules.states import RevisionState
-from forms.assessments import field_name
+from forms.assessments import TextArea, _Cached, _render_cached, field_name
 from tests import factories
-from tests.web import csrf_token, sign_in
+from tests.web import csrf_token, sign_in, text_of
 
 
 @pytest.fixture()
@@ -267,3 +270,91 @@ def test_section_statement_count_does_not_grow_with_questions(client, db, login_
         assert f"Answer {size - 1}" in body
         counts[size] = counter.count
     assert counts[3] == counts[40]
+
+
+# -- the cost of a section page: fields rendered without the page's context, once per set of params --
+
+TOKEN = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+')
+
+
+def _stock_widgets(monkeypatch) -> None:
+    """Render every field as govuk-frontend-wtf does (render_template and deepmerge per field)."""
+    monkeypatch.setattr(_Cached, "render", GovFormBase.render)
+    monkeypatch.setattr(_Cached, "merge_params", GovFormBase.merge_params)
+
+
+def _without_tokens(body: str) -> str:
+    """The page without its CSRF tokens (signed with the time) and blank lines (the stock widget's
+    wrapper template adds one before each field)."""
+    return re.sub(r"\n\s*\n", "\n", TOKEN.sub(r"\1", body))
+
+
+def test_fields_render_exactly_as_govuk_frontend_wtf_renders_them(client, author, login_as, monkeypatch):
+    login_as(author)
+    path = f"{BASE}/sections/basics"
+    typed = {"basics.aims": "<b>\"quoted\" & 'single'</b>\n\n- a list", "basics.name": 'Trial <x> & "y"',
+             "basics.kind": "change", "basics.criteria": ["biometric", "monitoring"], "basics.children": "yes",
+             "basics.children_safeguards": "Safe", "basics.publish": "2018-Q2", "basics.people": "1,000",
+             "basics.notice": "https://example.org/notice?a=1&b=2"}
+    data = form_data(client, path, **typed)
+    data[field_name("basics.start")] = ["10", "6", "2017"]
+    data[f"{field_name('basics.owner')}-name"] = "Jo <Marsh>"
+    assert client.post(path, data=data).status_code == 302
+    failing = form_data(client, path, **{**typed, "basics.people": "a few", "basics.name": ""})
+    pages = {}
+    for widgets in ("cached", "stock"):
+        with monkeypatch.context() as patch:
+            if widgets == "stock":
+                _stock_widgets(patch)
+            for _ in range(2):  # the second time from the cache
+                shown = client.get(path)
+                refused = client.post(path, data=failing)
+            assert shown.status_code == 200 and refused.status_code == 400
+            pages[widgets] = (_without_tokens(text_of(shown)), _without_tokens(text_of(refused)))
+    assert pages["cached"] == pages["stock"]
+    shown, refused = pages["cached"]
+    assert "&lt;b&gt;&#34;quoted&#34; &amp; &#39;single&#39;&lt;/b&gt;" in shown
+    assert 'value="Trial &lt;x&gt; &amp; &#34;y&#34;"' in shown and "People affected must be a number" in refused
+
+
+def test_a_section_page_renders_one_template_whatever_its_questions(client, db, login_as):
+    """Each field used to be a `render_template` of its own, running every context processor."""
+    from dpia.questionnaires.rules.schema import parse
+    from dpia.questionnaires.services import load_definition
+
+    team = factories.create_team()
+    author = factories.create_user(teams=(team,))
+    version = load_definition(parse(definition_with(60, "big-60")), now=factories.NOW).version
+    assessment = factories.create_assessment(team, reference="DPIA-BIG-60", version=version)
+    for n in range(60):
+        db.session.add(Answer(revision=assessment.revisions[0], question_key=f"big.q{n}",
+                              value=f"Answer {n} with <em>text</em>", updated_at=factories.NOW))
+    db.session.commit()
+    login_as(author)
+    rendered = []
+
+    def record(sender, template, context, **extra):  # noqa: ANN001, ANN003, ARG001
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        body = client.get("/assessments/DPIA-BIG-60/revisions/1/sections/big").get_data(as_text=True)
+    finally:
+        template_rendered.disconnect(record)
+    assert rendered == ["assessments/section.html"]
+    assert body.count('<textarea class="govuk-textarea"') == 60
+    assert "Answer 59 with &lt;em&gt;text&lt;/em&gt;</textarea>" in body
+
+
+def test_a_field_is_rendered_from_the_cache_with_its_own_value(app):
+    with app.test_request_context("/"):
+        class One(Form):
+            note = TextAreaField("Note", widget=TextArea())
+
+        before = _render_cached.cache_info()
+        first = str(One(data={"note": "first <value>"}).note())
+        second = str(One(data={"note": "second & last"}).note())
+        after = _render_cached.cache_info()
+    assert ">first &lt;value&gt;</textarea>" in first and ">second &amp; last</textarea>" in second
+    assert first.replace("first &lt;value&gt;", "second &amp; last") == second
+    assert after.hits - before.hits >= 1 and after.misses - before.misses <= 1
