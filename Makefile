@@ -14,7 +14,7 @@ export FLASK_APP := app
 
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: help run test bench lint setup setup-dev assets db-ready chromium check-python check-npm clean
+.PHONY: help run test bench lint setup setup-dev assets db-ready chromium wrk check-python check-npm clean
 
 help:
 	@echo "make run    set up (venv, packages, assets, database, questionnaires, demo) and serve on http://127.0.0.1:$(PORT)"
@@ -85,8 +85,20 @@ chromium:
 test: setup-dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup-dev
-	$(BIN)/python -m tests.bench
+# The load generator for `make bench`, installed the way `chromium` is.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's wrk for the benchmark"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "The benchmark needs the wrk load generator. Install it with: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; \
+	fi
+
+# BENCH_ARGS: e.g. --quick, --db sqlite, --output results.json (python -m tests.bench --help lists them).
+bench: setup-dev wrk
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 lint: setup-dev
 	$(BIN)/ruff check .
