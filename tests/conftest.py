@@ -156,6 +156,15 @@ def _keep_capturing_logs(suite_log_capture: log_canaries.LogCapture) -> Iterator
     _attach_log_capture()
 
 
+@pytest.fixture(autouse=True)
+def _empty_listing_cache() -> None:
+    """Each test's database starts its register version afresh under the same fixed clock, so two tests
+    can share a version key with different listings: every test starts with no rendered listing."""
+    from dpia.publication.views.register import _LISTINGS
+
+    _LISTINGS.clear()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test marked `postgresql_only` (a real server process to kill, say) keeps only its PostgreSQL
     instances; the SQLite ones are deselected, so the run has no skipped tests."""

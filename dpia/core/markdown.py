@@ -7,16 +7,14 @@ http, https or mailto, and every link gets rel="noopener noreferrer nofollow".
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from html import unescape
 from importlib.metadata import version
-from typing import NamedTuple
 
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
 
+from dpia.core.caching import BoundedCache, CacheInfo
 from dpia.core.hashing import sha256
 
 ALLOWED_TAGS = frozenset({
@@ -54,45 +52,11 @@ def _render(source: str) -> str:
     return html
 
 
-class CacheInfo(NamedTuple):
-    hits: int
-    misses: int
-    entries: int
-    size: int  # characters of HTML held
+class RenderedCache(BoundedCache[str]):
+    """Rendered HTML by digest, its size counted in characters."""
 
-
-class RenderedCache:
-    """A bounded, thread-safe LRU of rendered HTML by digest, limited in entries and in total size."""
-
-    def __init__(self, *, max_entries: int, max_size: int) -> None:
-        self.max_entries, self.max_size = max_entries, max_size
-        self._items: OrderedDict[str, str] = OrderedDict()
-        self._size = self.hits = self.misses = 0
-        self._lock = threading.Lock()
-
-    def get(self, digest: str) -> str | None:
-        with self._lock:
-            html = self._items.get(digest)
-            if html is None:
-                self.misses += 1
-            else:
-                self.hits += 1
-                self._items.move_to_end(digest)
-            return html
-
-    def put(self, digest: str, html: str) -> None:
-        if len(html) > self.max_size:
-            return
-        with self._lock:
-            if digest in self._items:
-                return
-            self._items[digest] = html
-            self._size += len(html)
-            while len(self._items) > self.max_entries or self._size > self.max_size:
-                self._size -= len(self._items.popitem(last=False)[1])
-
-    def info(self) -> CacheInfo:
-        return CacheInfo(self.hits, self.misses, len(self._items), self._size)
+    def put(self, digest: str, html: str) -> None:  # type: ignore[override]
+        super().put(digest, html, len(html))
 
 
 # What the output depends on besides the source: a change to any of it is a different cache key.

@@ -26,6 +26,7 @@ from jinja2 import Environment
 from werkzeug.http import is_resource_modified
 
 from dpia.core import clock
+from dpia.core.caching import BoundedCache
 from dpia.core.hashing import sha256
 from dpia.core.pagination import page_number
 from dpia.publication.models import Publication
@@ -100,13 +101,31 @@ def _cacheable(response: Response, etag: str | None = None, *, now: datetime, ne
     return response.make_conditional(request)
 
 
+# Rendered listings by (address, register version), per worker process: the same listing is built
+# once per change to the register, however many people read it.
+_LISTINGS: BoundedCache[tuple[bytes, str]] = BoundedCache(max_entries=512, max_size=16 * 1024 * 1024)
+
+
 def _listing(now: datetime, render: Callable[[], Response]) -> Response:
     """A listing validated by the register's version: a visitor whose copy is current gets 304
-    without the listing queries or the template; otherwise `render` builds the response."""
+    without the listing queries or the template; anyone else gets the bytes rendered for this version
+    of the register (kept in `_LISTINGS`), and only the first reader after a change waits for `render`.
+
+    The version changes whenever a listing could: a publication scheduled or withdrawn bumps it, and
+    one reaching its time moves the newest `publish_at` so far (see `service.listing_version`).
+    """
     version = service.listing_version(now)
-    etag = sha256(f"{request.full_path}|{version.key}")
+    etag = sha256(f"{request.host_url}|{request.full_path}|{version.key}")
     current = not is_resource_modified(request.environ, etag=etag, last_modified=version.last_modified)
-    response = Response() if current else render()  # make_conditional turns the empty one into the 304
+    if current:
+        response = Response()  # make_conditional turns the empty one into the 304
+    else:
+        stored = _LISTINGS.get(etag)
+        if stored is None:
+            rendered = render()
+            stored = (rendered.get_data(), rendered.mimetype)
+            _LISTINGS.put(etag, stored, len(stored[0]))
+        response = Response(stored[0], mimetype=stored[1])
     return _cacheable(response, etag, now=now, next_publish_at=version.next_publish_at,
                       last_modified=version.last_modified)
 
