@@ -47,7 +47,11 @@ class Revision(db.Model):
     """
 
     __tablename__ = "revision"
-    __table_args__ = (UniqueConstraint("assessment_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "number"),
+        # The dashboard lists assessments by their latest revision, newest first, a page at a time.
+        Index("ix_revision_created_at_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"))

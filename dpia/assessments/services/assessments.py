@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from dpia.accounts.models import Team, User
 from dpia.assessments.models import Assessment, Revision, RevisionAddOn
@@ -41,22 +41,27 @@ class AssessmentSummary:
 
 def visible_assessment_summaries(actor: User, *, number: int = 1, per_page: int = 20) -> Page[AssessmentSummary]:
     """A page of the assessments `actor` may see, newest revision first; one statement whatever the count."""
-    latest = (
-        select(Revision.assessment_id, func.max(Revision.number).label("number"))
-        .group_by(Revision.assessment_id)
-        .subquery()
-    )
+    newer = aliased(Revision)
+    # Walk revisions newest first (an index) and keep each assessment's latest, so a page stops after
+    # its rows instead of ranking every assessment; every assessment has a revision, so the total is
+    # a count of assessments.
     query = (
         select(Assessment.id, Assessment.reference, Assessment.title, Team.name,
                Revision.number, Revision.state, Revision.created_at)
+        .select_from(Revision)
+        .join(Assessment, Assessment.id == Revision.assessment_id)
         .join(Team, Team.id == Assessment.team_id)
-        .join(latest, latest.c.assessment_id == Assessment.id)
-        .join(Revision, (Revision.assessment_id == Assessment.id) & (Revision.number == latest.c.number))
-        .order_by(Revision.created_at.desc(), Assessment.reference)
+        .where(~select(newer.id).where(newer.assessment_id == Revision.assessment_id,
+                                       newer.number > Revision.number).exists())
+        .order_by(Revision.created_at.desc(), Revision.id.desc())
     )
+    total = select(func.count()).select_from(Assessment)
     if not can_list_all_assessments(actor):
-        query = query.where(Assessment.team_id.in_(actor.team_ids or {-1}))
-    return page_of(query, lambda row: AssessmentSummary(*row), number=number, per_page=per_page)
+        teams = actor.team_ids or {-1}
+        query = query.where(Assessment.team_id.in_(teams))
+        total = total.where(Assessment.team_id.in_(teams))
+    rows = db.session.execute(query.limit(per_page).offset(offset(number, per_page))).all()
+    return Page([AssessmentSummary(*row) for row in rows], number, per_page, db.session.scalar(total) or 0)
 
 
 T = TypeVar("T")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, bindparam, case, func, literal, null, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, bindparam, case, func, literal, null, or_, select
 from sqlalchemy.orm import aliased
 
 from dpia.assessments.models import Assessment
@@ -207,18 +208,24 @@ def listing_version(now: datetime) -> ListingVersion:
     A listing changes when a publication reaches its time (the newest `publish_at` so far moves), and
     when one is scheduled or withdrawn (register maintenance bumps `RegisterVersion`).
     """
-    stored = select(RegisterVersion).where(RegisterVersion.id == VERSION_ROW).subquery()
-    row = db.session.execute(select(
-        select(func.max(Publication.publish_at)).where(Publication.publish_at <= now).scalar_subquery()
-        .label("reached"),
-        select(stored.c.version).scalar_subquery().label("version"),
-        select(stored.c.changed_at).scalar_subquery().label("changed_at"),
-        _next_publish_at(now).label("next_publish_at"),
-    )).one()
+    # Core execution of a statement built once: this runs before every listing, cached or not.
+    row = db.session.connection().execute(_listing_version_statement(), {"now": now}).one()
     changes = [moment for moment in (row.reached, row.changed_at) if moment is not None]
     last_modified = min(max(changes), now) if changes else None
     key = "|".join(str(value) for value in (row.version, row.reached, row.changed_at, row.next_publish_at))
     return ListingVersion(key, last_modified, row.next_publish_at)
+
+
+@cache
+def _listing_version_statement() -> Select:
+    stored = select(RegisterVersion).where(RegisterVersion.id == VERSION_ROW).subquery()
+    return select(
+        select(func.max(Publication.publish_at)).where(Publication.publish_at <= _NOW).scalar_subquery()
+        .label("reached"),
+        select(stored.c.version).scalar_subquery().label("version"),
+        select(stored.c.changed_at).scalar_subquery().label("changed_at"),
+        _next_publish_at(_NOW).label("next_publish_at"),
+    )
 
 
 def next_publish_at(now: datetime) -> datetime | None:
