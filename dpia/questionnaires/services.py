@@ -3,11 +3,9 @@ listing and comparing them."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +40,6 @@ def read_definition(path: Path) -> dict[str, Any]:
     return parse(path.read_text(encoding="utf-8"), str(path))
 
 
-@lru_cache(maxsize=64)
-def _definition_from_json(content_hash: str, definition_json: str) -> Definition:
-    return definition_from_dict(json.loads(definition_json))
-
-
 _DEFINITIONS: dict[str, Definition] = {}  # by content hash: a stored version's definition never changes
 _MAX_DEFINITIONS = 256
 
@@ -59,7 +52,7 @@ def definition_for_version(version: QuestionnaireVersion) -> Definition:
     """
     found = _DEFINITIONS.get(version.content_hash)
     if found is None:
-        found = _definition_from_json(version.content_hash, json.dumps(version.definition))
+        found = definition_from_dict(version.definition)
         if len(_DEFINITIONS) >= _MAX_DEFINITIONS:
             _DEFINITIONS.clear()
         _DEFINITIONS[version.content_hash] = found

@@ -3,19 +3,18 @@ unique name lets one through, and the other gets the conflict page, never an err
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from dpia.accounts.models import Team
 from dpia.accounts.rules import Role
 from dpia.core.extensions import db
 from tests import factories
 from tests.databases import backends
+from tests.races import run_at_once
 from tests.web import csrf_token, sign_in
 
 
@@ -37,33 +36,14 @@ def test_of_two_admins_creating_one_team_at_once_one_wins_and_the_other_sees_a_c
         clients.append(client)
         tokens.append(csrf_token(client, "/admin/teams"))
 
-    # Both must find the name free before either inserts: PostgreSQL runs them side by side, so hold
-    # each flush until both reach it; SQLite queues writers, where the second then finds the name taken.
-    both_checked = threading.Barrier(2, timeout=10)
-
-    def hold_insert(session: Session, _context: object, _instances: object) -> None:
-        if any(isinstance(obj, Team) for obj in session.new):
-            both_checked.wait()
-
     responses: dict[int, int] = {}
 
     def create(n: int) -> None:
         responses[n] = clients[n].post("/admin/teams", data={"name": "Roads policing",
                                                              "csrf_token": tokens[n]}).status_code
 
-    with app.app_context():
-        concurrent = db.engine.dialect.name == "postgresql"
-    if concurrent:
-        event.listen(Session, "before_flush", hold_insert)
-    try:
-        threads = [threading.Thread(target=create, args=(n,)) for n in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        if concurrent:
-            event.remove(Session, "before_flush", hold_insert)
+    # Both must find the name free before either inserts (SQLite queues writers instead).
+    concurrent = run_at_once(app, [lambda: create(0), lambda: create(1)], inserting=Team)
 
     assert sorted(responses.values()) == ([302, 409] if concurrent else [302, 400])
     with app.app_context():

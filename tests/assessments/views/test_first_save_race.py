@@ -3,19 +3,18 @@ wins and the other gets the conflict page with their text kept, never an error p
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from dpia.assessments.models import Answer, SectionSave
 from dpia.core.extensions import db
 from tests import factories
 from tests.assessments.views.test_filling_in import form_data
 from tests.databases import backends
+from tests.races import run_at_once
 from tests.web import sign_in
 
 PATH = "/assessments/DPIA-2026-300/revisions/1/sections/basics"
@@ -44,33 +43,13 @@ def test_the_loser_of_a_first_save_race_sees_the_conflict_page_with_their_text(r
         forms.append(form_data(client, PATH, **{"basics.aims": f"Aims typed by person {n}", "basics.name": "X"}))
     assert {form["lock_version"] for form in forms} == {"0"}
 
-    # Both saves must have found the section unsaved before either inserts its counter. PostgreSQL runs
-    # them side by side, so hold each flush until both reach it; SQLite queues writers (BEGIN IMMEDIATE),
-    # where holding one would only wait for the other.
-    both_checked = threading.Barrier(2, timeout=10)
-
-    def hold_first_insert(session: Session, _context: object, _instances: object) -> None:
-        if any(isinstance(obj, SectionSave) for obj in session.new):
-            both_checked.wait()
-
     responses: dict[int, object] = {}
 
     def save(n: int) -> None:
         responses[n] = clients[n].post(PATH, data=forms[n])
 
-    threads = [threading.Thread(target=save, args=(n,)) for n in range(2)]
-    with app.app_context():
-        concurrent = db.engine.dialect.name == "postgresql"
-    if concurrent:
-        event.listen(Session, "before_flush", hold_first_insert)
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        if concurrent:
-            event.remove(Session, "before_flush", hold_first_insert)
+    # Both saves must find the section unsaved before either inserts its counter.
+    concurrent = run_at_once(app, [lambda: save(0), lambda: save(1)], inserting=SectionSave)
 
     statuses = sorted(response.status_code for response in responses.values())
     assert statuses == [302, 409]
