@@ -119,6 +119,11 @@ def takes_decisions(actor: Actor | None) -> bool:
     return has_any_role(actor, {Role.APPROVER})
 
 
+def follows_reviews_due(actor: Actor | None) -> bool:
+    """The DPO and approvers keep approved assessments under review, so they see which reviews are due."""
+    return has_any_role(actor, {Role.DPO, Role.APPROVER})
+
+
 def can_comment(actor: Actor | None, revision: RevisionLike) -> bool:
     """The team and the people reviewing it discuss a revision while it is open."""
     if actor is None or not revision.state.is_open:

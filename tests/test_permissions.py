@@ -145,9 +145,10 @@ def test_editing_comments_and_sign_off_by_state(principal, state):
 
 @pytest.mark.parametrize("principal", list(PRINCIPALS))
 def test_who_sees_which_dashboard_queue(principal):
-    from dpia.permissions import gives_dpo_advice, reviews_work, takes_decisions
+    from dpia.permissions import follows_reviews_due, gives_dpo_advice, reviews_work, takes_decisions
 
     actor = PRINCIPALS[principal]
     assert reviews_work(actor) is (principal in {"reviewer", "dpo", "reviewer_in_team", "dpo_in_team"})
     assert gives_dpo_advice(actor) is (principal in {"dpo", "dpo_in_team"})
     assert takes_decisions(actor) is (principal in {"approver", "approver_in_team"})
+    assert follows_reviews_due(actor) is (principal in {"dpo", "dpo_in_team", "approver", "approver_in_team"})

@@ -78,10 +78,6 @@ def _everyone(actor: User) -> bool:
     return True
 
 
-def _dpo_or_approver(actor: User) -> bool:
-    return permissions.gives_dpo_advice(actor) or permissions.takes_decisions(actor)
-
-
 # In the order the dashboard shows them: each person's own work first, every assessment last.
 QUEUES = (
     Queue("comments", "Unresolved comments on your team's assessments", _everyone,
@@ -99,7 +95,7 @@ QUEUES = (
     Queue("overdue-publications", "Publications overdue", permissions.can_publish,
           lambda actor, now, n, size: overdue_publications(now, number=n, per_page=size),
           "No publication is overdue."),
-    Queue("reviews-due", "Reviews due in the next 30 days or overdue", _dpo_or_approver,
+    Queue("reviews-due", "Reviews due in the next 30 days or overdue", permissions.follows_reviews_due,
           lambda actor, now, n, size: reviews_due(now.date(), number=n, per_page=size), "No reviews are due."),
     Queue("assessments", "Assessments", _everyone,
           lambda actor, now, n, size: visible_assessment_summaries(actor, number=n, per_page=size),
