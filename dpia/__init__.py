@@ -35,12 +35,13 @@ def blueprints() -> tuple[Blueprint, ...]:
     from dpia.publication.views.register import bp as public
     from dpia.publication.views.staff import bp as publication
     from dpia.questionnaires.views import bp as questionnaires
+    from dpia.registers.views import bp as registers
     from dpia.review.views import bp as review
 
     admin.register_blueprint(questionnaires)
     for child in (review, publication, foi):
         assessments.register_blueprint(child)
-    return auth, account, admin, dashboard, assessments, public
+    return auth, account, admin, dashboard, assessments, registers, public
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:

@@ -30,8 +30,9 @@ class RevisionLike(Protocol):
     def assessment(self) -> OwnedByTeam: ...
 
 
-# Reviewers, DPOs and approvers look across every team's assessments; administrators run the service.
-_OVERSIGHT_ROLES = frozenset({Role.REVIEWER, Role.DPO, Role.APPROVER, Role.ADMIN})
+# Reviewers, DPOs and approvers look across every team's assessments; administrators run the service; FOI
+# officers answer requests about any of them.
+_OVERSIGHT_ROLES = frozenset({Role.REVIEWER, Role.DPO, Role.APPROVER, Role.ADMIN, Role.FOI_OFFICER})
 # The people who review a team's work: never a member of that team (segregation of duties).
 _REVIEWING_ROLES = frozenset({Role.REVIEWER, Role.DPO, Role.APPROVER})
 
@@ -162,6 +163,22 @@ def can_start_assessment(actor: Actor | None, team: HasId) -> bool:
 def can_publish(actor: Actor | None) -> bool:
     """Publication decisions, redactions, schedules, withdrawals and FOI records are the DPO's."""
     return has_any_role(actor, {Role.DPO})
+
+
+def can_record_foi(actor: Actor | None) -> bool:
+    """FOI officers and the DPO record FOI requests, their items, answers, replies and internal reviews."""
+    return has_any_role(actor, {Role.FOI_OFFICER, Role.DPO})
+
+
+def can_read_foi(actor: Actor | None) -> bool:
+    """FOI records hold requesters' names, so only FOI officers, the DPO and administrators read them
+    (not the owning team, nor reviewers or approvers)."""
+    return has_any_role(actor, {Role.FOI_OFFICER, Role.DPO, Role.ADMIN})
+
+
+def follows_foi_deadlines(actor: Actor | None) -> bool:
+    """The people who answer FOI requests see which replies are due soon or overdue."""
+    return can_record_foi(actor)
 
 
 def can_manage_questionnaires(actor: Actor | None) -> bool:

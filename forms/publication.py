@@ -1,4 +1,5 @@
-"""Forms for publication: the decision, slippage, redaction, scheduling and withdrawal.
+"""Forms for publication: the decision, slippage, redaction and carried-over proposals, scheduling and
+withdrawal.
 
 Field names differ between forms because several share one page, and ids must be unique.
 """
@@ -14,6 +15,8 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from dpia.publication.rules import Exemption, Scope
 from forms import ThreePartDateField
 
+# A required select starts with an empty choice (valid HTML, and nothing is picked for the user).
+EXEMPTION_CHOICES = [SelectChoice("", "Select the exemption"), *(SelectChoice(e.value, e.label) for e in Exemption)]
 PLAN_HINT = "An exact date like 2018-06-30, a month like June 2018, a quarter like 2018-Q2, or 'not yet decided'"
 
 
@@ -42,12 +45,30 @@ class RedactionForm(FlaskForm):
     target = SelectField("Part to withhold", widget=GovSelect(), validate_choice=False,
                          validators=[DataRequired(message="Select the part to withhold")])
     exemption = SelectField("FOI Act exemption", widget=GovSelect(), validate_choice=False,
-                            choices=[SelectChoice(e.value, e.label) for e in Exemption],
+                            choices=EXEMPTION_CHOICES,
                             validators=[DataRequired(message="Select the exemption")])
     redaction_reason = TextAreaField("Why the exemption applies", widget=GovTextArea(),
                                      description="The public sees this reason in place of the withheld part.",
                                      validators=[DataRequired(message="Give the reason the exemption applies"),
                                                  Length(max=2000)])
+
+
+class ProposalForm(FlaskForm):
+    """Confirm a redaction carried over from an earlier revision, with its exemption and reason as they
+    stand or changed. Each proposal on the page gets its own prefix (`proposal-<id>`), so ids stay unique."""
+
+    exemption = SelectField("FOI Act exemption", widget=GovSelect(), validate_choice=False,
+                            choices=EXEMPTION_CHOICES,
+                            validators=[DataRequired(message="Select the exemption")])
+    reason = TextAreaField("Why the exemption applies", widget=GovTextArea(),
+                           description="The public sees this reason in place of the withheld part.",
+                           validators=[DataRequired(message="Give the reason the exemption applies"),
+                                       Length(max=2000)])
+
+
+def proposal_form(redaction_id: int, **kwargs: object) -> ProposalForm:
+    """The confirmation form of one proposal (`formdata=None` with `obj=` to show it as carried over)."""
+    return ProposalForm(prefix=f"proposal-{redaction_id}", **kwargs)
 
 
 class ScheduleForm(FlaskForm):

@@ -47,7 +47,9 @@ def _sign_off_input(field: SignOffField) -> Field:
     if field.type is FieldType.TEXT:
         return TextAreaField(field.label, widget=GovTextArea(), description=hint)
     if field.type is FieldType.DATE:
-        return StringField(field.label, widget=GovTextInput(), description=hint)
+        # Empty boxes pass here: the sign-off rules say whether this row needs the date.
+        return ThreePartDateField(field.label, description=hint, validators=[Optional()],
+                                  invalid_message=f"{field.label} must be a real date, like 30 4 2018")
     options = (("no", "No"), ("yes", "Yes")) if field.type is FieldType.YES_NO else field.options
     return RadioField(field.label, widget=GovRadioInput(), validate_choice=False, description=hint,
                       choices=[SelectChoice(value, label) for value, label in options])

@@ -159,10 +159,13 @@ def _keep_capturing_logs(suite_log_capture: log_canaries.LogCapture) -> Iterator
 @pytest.fixture(autouse=True)
 def _empty_listing_cache() -> None:
     """Each test's database starts its register version afresh under the same fixed clock, so two tests
-    can share a version key with different listings: every test starts with no rendered listing."""
+    can share a version key with different listings: every test starts with no rendered listing (and
+    no kept section questions, so no test leans on another's)."""
+    from dpia.assessments.views import _SECTION_QUESTIONS
     from dpia.publication.views.register import _LISTINGS
 
     _LISTINGS.clear()
+    _SECTION_QUESTIONS.clear()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -563,3 +563,34 @@ def mailed_link(to: str, path_prefix: str) -> str:
     match = re.search(re.escape(path_prefix) + r"[A-Za-z0-9_-]+", message.body_text)
     assert match, f"no {path_prefix} link in the message to {to}"
     return match.group(0)
+
+
+# -- retention and access rules, straight into their tables (for the registers) ----------------------
+
+def create_retention_rule(revision: Revision, data_category: str, period_days: int | None = 30, *,
+                          question_key: str = "later.retention", **fields: object):  # noqa: ANN201
+    """A retention rule row of `revision` (trigger, justification and deletion method default to valid values)."""
+    from dpia.assessments.models import RetentionRule
+
+    values = {"trigger": "on_alert", "justification": "Long enough to answer complaints",
+              "deletion_method": "automatic", **fields}
+    rule = RetentionRule(revision_id=revision.id, question_key=question_key, row_uid=f"r{next(_counter)}",
+                         position=next(_counter), updated_at=NOW, data_category=data_category,
+                         period_days=period_days, **values)
+    db.session.add(rule)
+    db.session.flush()
+    return rule
+
+
+def create_access_rule(revision: Revision, data_category: str, who: str = "Officers assigned to the deployment",
+                       *, question_key: str = "processing.access", logged: bool | None = True,
+                       notes: str | None = None):  # noqa: ANN201
+    """An access rule row of `revision`."""
+    from dpia.assessments.models import AccessRule
+
+    rule = AccessRule(revision_id=revision.id, question_key=question_key, row_uid=f"a{next(_counter)}",
+                      position=next(_counter), updated_at=NOW, data_category=data_category, who=who,
+                      logged=logged, notes=notes)
+    db.session.add(rule)
+    db.session.flush()
+    return rule

@@ -152,3 +152,24 @@ def test_who_sees_which_dashboard_queue(principal):
     assert gives_dpo_advice(actor) is (principal in {"dpo", "dpo_in_team"})
     assert takes_decisions(actor) is (principal in {"approver", "approver_in_team"})
     assert follows_reviews_due(actor) is (principal in {"dpo", "dpo_in_team", "approver", "approver_in_team"})
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_who_records_and_reads_foi_records(role):
+    """FOI records hold requesters' names: FOI officers and the DPO record them, administrators also read."""
+    from dpia.permissions import can_read_foi, can_record_foi, follows_foi_deadlines
+
+    actor = StubActor(frozenset({role}), frozenset({1}))
+    assert can_record_foi(actor) is (role in {Role.FOI_OFFICER, Role.DPO})
+    assert follows_foi_deadlines(actor) is (role in {Role.FOI_OFFICER, Role.DPO})
+    assert can_read_foi(actor) is (role in {Role.FOI_OFFICER, Role.DPO, Role.ADMIN})
+    assert can_read_foi(None) is False
+
+
+def test_an_foi_officer_sees_every_assessment_but_reviews_nothing():
+    officer = StubActor(frozenset({Role.FOI_OFFICER}), frozenset())
+    assert can_view_assessment(officer, StubAssessment(2))
+    for state in S:
+        assert not can_comment(officer, StubRevision(state)) and not can_edit_revision(officer, StubRevision(state))
+        for action in Action:
+            assert can_transition(officer, StubRevision(state), action, edited=False) is False

@@ -20,6 +20,7 @@ class Role(enum.StrEnum):
     DPO = "dpo"
     APPROVER = "approver"  # the accountable senior owner (SIRO, chief officer, authorising officer) who decides
     ADMIN = "admin"
+    FOI_OFFICER = "foi_officer"  # records freedom of information requests and their answers
 
     @property
     def label(self) -> str:
@@ -32,6 +33,7 @@ ROLE_LABELS = {
     Role.DPO: "Data protection officer",
     Role.APPROVER: "Approver (senior responsible owner)",
     Role.ADMIN: "Administrator",
+    Role.FOI_OFFICER: "FOI officer",
 }
 
 
@@ -43,7 +45,7 @@ class TokenPurpose(enum.StrEnum):
 
 
 # Staff roles decide or administer; an account holding any of them must use a second factor.
-ROLES_NEEDING_MFA = frozenset({Role.REVIEWER, Role.DPO, Role.APPROVER, Role.ADMIN})
+ROLES_NEEDING_MFA = frozenset({Role.REVIEWER, Role.DPO, Role.APPROVER, Role.ADMIN, Role.FOI_OFFICER})
 
 
 def needs_mfa(roles: frozenset[Role]) -> bool:
@@ -62,6 +64,8 @@ ENDPOINTS_NEEDING_RECENT_AUTHENTICATION = frozenset(
         "assessments.publication.slip",
         "assessments.publication.redact",
         "assessments.publication.unredact",
+        "assessments.publication.confirm",
+        "assessments.publication.drop",
         "assessments.publication.schedule",
         "assessments.publication.withdraw",
         "account.mfa_setup",

@@ -6,8 +6,11 @@ Review, publication and FOI pages are nested blueprints under the same prefix (s
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from dpia.assessments.rules.regimes import Regime
 from dpia.assessments.services.answers import SectionConflict, parse_section, save_section
@@ -31,13 +34,16 @@ from dpia.assessments.services.rows import add_row as add_table_row
 from dpia.assessments.services.rows import remove_row as remove_table_row
 from dpia.assessments.services.upgrade import newer_version, plan_upgrade, upgrade_revision
 from dpia.core import clock
+from dpia.core.caching import BoundedCache
 from dpia.core.error_pages import render_error
 from dpia.core.errors import NotFoundError
+from dpia.core.hashing import sha256
 from dpia.core.pagination import page_number
 from dpia.core.transaction import attempt
-from dpia.permissions import can_edit_revision
+from dpia.permissions import can_edit_revision, can_read_foi
 from dpia.questionnaires.rules.definition import Question, Section
 from dpia.questionnaires.services import add_on_questionnaires
+from dpia.review.services.comments import Thread, open_threads_by_question
 from dpia.review.services.workflow import review_panel
 from forms.assessments import NewAssessmentForm, build_form, posted_lock_version, raw_values, set_errors
 
@@ -82,6 +88,7 @@ def show(reference: str):
         abort(404)
     latest = revisions.items[0] if page == 1 else revision_page(assessment, number=1, per_page=1).items[0]
     return render_template("assessments/show.html", assessment=assessment, revisions=revisions, latest=latest,
+                           may_read_foi=can_read_foi(current_user),
                            pagination=revisions.govuk(lambda n: url_for(".show", reference=reference, page=n),
                                                       label="Revision pages"))
 
@@ -115,8 +122,7 @@ def section(reference: str, number: int, section_key: str):
     questions = [q for q in section.questions if not q.is_table]
     stored_lock = content.section_locks.get(section.key, 0)
     if request.method == "GET":
-        form = build_form(questions, values=content.answers, lock_version=stored_lock)
-        return _render_section(content, section, form, values=content.answers)
+        return _section_page(content, section, questions, lock_version=stored_lock)
 
     form = build_form(questions, values=content.answers, lock_version=stored_lock, formdata=request.form)
     raw = raw_values(questions, request.form)
@@ -137,6 +143,11 @@ def section(reference: str, number: int, section_key: str):
     if not outcome.ok:
         set_errors(form, outcome.errors)
         return _render_section(content, section, form, values={**content.answers, **outcome.values}, status=400)
+    table = _table_to_add_to(section, request.form.get("add_row"))
+    if table is not None:
+        # "Add a row" is a button of the section form: what was typed is saved first, then the row form opens.
+        flash(f"{section.title} saved. Now add the row to {table.label.lower()}.", "success")
+        return redirect(url_for(".add_row", reference=reference, number=number, question_key=table.key))
     missing = content.progress(section).missing
     if missing:
         flash(f"{section.title} saved. {len(missing)} required "
@@ -146,10 +157,61 @@ def section(reference: str, number: int, section_key: str):
     return redirect(url_for(".task_list", reference=reference, number=number))
 
 
+def _table_to_add_to(section: Section, key: str | None) -> Question | None:
+    """The table question of `section` whose "Add a row" button was pressed, if one was."""
+    return next((q for q in section.questions if q.is_table and q.key == key), None) if key else None
+
+
 def _render_section(content: RevisionContent, section: Section, form, *, values, preview: bool = False,
-                    conflict: SectionConflict | None = None, status: int = 200):
+                    conflict: SectionConflict | None = None, status: int = 200,
+                    comments: dict[str, list[Thread]] | None = None, **extra):
+    if comments is None:
+        comments = open_threads_by_question(content.revision, [q.key for q in section.questions])
     return render_template("assessments/section.html", revision=content.revision, content=content,
-                           section=section, form=form, values=values, preview=preview, conflict=conflict), status
+                           section=section, form=form, values=values, preview=preview, conflict=conflict,
+                           comments=comments, **extra), status
+
+
+# A section's questions as they show with no errors, kept per worker. Rendering 60 answered questions
+# was most of a section page's cost, and people reopen the same section as they work through it.
+_SECTION_QUESTIONS: BoundedCache[Markup] = BoundedCache(max_entries=256, max_size=32 * 1024 * 1024)
+
+
+def _section_questions_key(content: RevisionContent, section: Section, comments: dict[str, list[Thread]]) -> str:
+    """Everything the rendered questions depend on: who is looking, where, the questionnaire versions,
+    every answer (conditions may look at other sections), every row with what it shows, and the
+    open comments."""
+    revision = content.revision
+    versions = [revision.questionnaire_version] + [a.questionnaire_version for a in revision.add_ons]
+
+    def said(comment) -> list:  # noqa: ANN001
+        return [comment.id, comment.author.name, comment.created_at, comment.body]
+
+    return sha256(json.dumps({
+        "user": current_user.id, "reference": revision.assessment.reference, "revision": revision.id,
+        "number": revision.number, "section": section.key, "versions": [v.content_hash for v in versions],
+        "answers": content.answers,
+        "rows": {key: [[row.uid, row.ref, row.cells, row.computed] for row in rows]
+                 for key, rows in content.rows.items()},
+        "comments": {key: [[said(t.comment), [said(r) for r in t.replies]] for t in threads]
+                     for key, threads in comments.items()},
+    }, sort_keys=True, default=repr))
+
+
+def _section_page(content: RevisionContent, section: Section, questions: list[Question], *, lock_version: int):
+    """An error-free section page: its questions from the cache when nothing they show has changed."""
+    comments = open_threads_by_question(content.revision, [q.key for q in section.questions])
+    key = _section_questions_key(content, section, comments)
+    questions_html = _SECTION_QUESTIONS.get(key)
+    if questions_html is None:
+        form = build_form(questions, values=content.answers, lock_version=lock_version)
+        questions_html = get_template_attribute("assessments/_section_questions.html", "section_questions")(
+            content.revision, content, section, form, content.answers, comments)
+        _SECTION_QUESTIONS.put(key, questions_html, len(questions_html))
+    # The questions are already rendered: the form only carries the CSRF token and the lock version.
+    form = build_form([], values={}, lock_version=lock_version)
+    return _render_section(content, section, form, values=content.answers, comments=comments,
+                           questions_html=questions_html)
 
 
 def _table(content: RevisionContent, question_key: str) -> tuple[Section, Question]:

@@ -15,6 +15,7 @@ from dpia import permissions
 from dpia.assessments.services.assessments import visible_assessment_summaries
 from dpia.core import clock
 from dpia.core.pagination import Page, page_number
+from dpia.foi.services import foi_deadlines
 from dpia.publication.services.upcoming import overdue_publications
 from dpia.review.services.conditions import open_conditions
 from dpia.review.services.queues import (
@@ -47,6 +48,7 @@ def navigation() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
     items = [("Dashboard", "dashboard.index", True),
+             ("Registers", "registers.retention", True),
              ("Questionnaires", "admin.questionnaires.index", permissions.can_manage_questionnaires(current_user)),
              ("Users", "admin.users", permissions.can_manage_users(current_user))]
     return [NavItem(text, url_for(endpoint), request.endpoint == endpoint)
@@ -95,6 +97,9 @@ QUEUES = (
     Queue("overdue-publications", "Publications overdue", permissions.can_publish,
           lambda actor, now, n, size: overdue_publications(now, number=n, per_page=size),
           "No publication is overdue."),
+    Queue("foi-due", "FOI replies due in the next 5 working days or overdue", permissions.follows_foi_deadlines,
+          lambda actor, now, n, size: foi_deadlines(now.date(), number=n, per_page=size),
+          "No FOI reply is due soon or overdue."),
     Queue("reviews-due", "Reviews due in the next 30 days or overdue", permissions.follows_reviews_due,
           lambda actor, now, n, size: reviews_due(now.date(), number=n, per_page=size), "No reviews are due."),
     Queue("assessments", "Assessments", _everyone,

@@ -21,6 +21,7 @@ from dpia.core.extensions import db
 
 class ExportKind(enum.StrEnum):
     INTERNAL_PDF = "internal_pdf"  # the complete revision for staff, DRAFT unless frozen
+    INTERNAL_DOCX = "internal_docx"  # the same document as a Word file
 
 
 class ExportStatus(enum.StrEnum):

@@ -1,8 +1,8 @@
 """The worker's export job: build one queued export, committing after each step.
 
 `flask dpia worker` (dpia/mail/tasks.py) calls `build_next_export` between its outbox passes. Each
-call builds at most one file, so a worker process renders one PDF at a time and the capacity for
-builds is the number of worker processes: start more workers to build more at once, never more
+call builds at most one file, so a worker process renders one file (a PDF or a Word file) at a time
+and the capacity for builds is the number of worker processes: start more workers to build more at once, never more
 than the machine's cores can render beside the web workers.
 
 The claim is committed before the build, so another worker passes the row over; the content is read
@@ -28,7 +28,7 @@ from dpia.documents.services.exports import (
     current_source,
     drop_export,
     record_export_failure,
-    render_internal_pdf,
+    render_export,
     store_export,
 )
 
@@ -43,7 +43,7 @@ def _built_file(export: StoredExport) -> bytes | Exception | None:
         if source is None:
             return None
         commit()  # end the read: nothing is held open while the file is rendered
-        return render_internal_pdf(source)
+        return render_export(source)
     except SQLAlchemyError:  # the database, not the document: the lease runs out and it is tried again
         raise
     except Exception as error:  # noqa: BLE001 - any failure to build is recorded, not fatal to the worker

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dpia.accounts.models import User
@@ -56,10 +66,19 @@ class Slippage(db.Model):
 
 
 class Redaction(db.Model):
-    """A part of a revision withheld from the public, with its FOI Act exemption and reason."""
+    """A part of a revision withheld from the public, with its FOI Act exemption and reason.
+
+    A new revision starts with the previous one's redactions as proposals (`proposed`, with the number
+    of the revision they came from in `carried_from`): a proposal withholds like any redaction until a
+    DPO confirms it (it stays, as an ordinary redaction) or drops it (it is deleted), and a revision
+    with a proposal left cannot be scheduled.
+    """
 
     __tablename__ = "redaction"
-    __table_args__ = (UniqueConstraint("revision_id", "target_type", "target_key"),)
+    __table_args__ = (
+        UniqueConstraint("revision_id", "target_type", "target_key"),
+        CheckConstraint("carried_from IS NOT NULL OR NOT proposed", name="proposal_is_carried"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
@@ -69,6 +88,8 @@ class Redaction(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    carried_from: Mapped[int | None]  # the number of the earlier revision this redaction was carried from
+    proposed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Publication(db.Model):
@@ -157,3 +178,25 @@ class RegisterVersion(db.Model):
     version: Mapped[int]
     entries: Mapped[int]
     changed_at: Mapped[datetime | None]
+
+
+class PublicRetentionRule(db.Model):
+    """A retention rule as one publication published it, for the public retention register.
+
+    Written once at scheduling from the public (redacted) document, so a withheld row, question or
+    section is never here and the text is exactly what the publication shows. Which rows are public
+    is the register's condition: those of each assessment's current public revision (`RegisterEntry`).
+    """
+
+    __tablename__ = "public_retention_rule"
+    __table_args__ = (UniqueConstraint("publication_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id", ondelete="CASCADE"))
+    position: Mapped[int]  # the order the publication shows them in
+    data_category: Mapped[str] = mapped_column(String(300))
+    period_days: Mapped[int | None]  # 0 = deleted immediately; None = set by a policy
+    trigger: Mapped[str] = mapped_column(String(100))  # as published: "When an alert is raised"
+    justification: Mapped[str] = mapped_column(Text)  # plain text
+    exceptions: Mapped[str | None] = mapped_column(Text)
+    deletion_method: Mapped[str] = mapped_column(String(40))

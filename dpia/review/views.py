@@ -149,8 +149,16 @@ def comments(reference: str, number: int):
         flash("Comment added", "success")
         return redirect(url_for(".comments", reference=reference, number=number))
     labels = {q.key: q.label for q in content.definition.questions}
+    # Each question's comments link back to it: on its section page for the team that edits it, else on
+    # the check-answers page, which every reader of the revision may open.
+    editable = can_edit_revision(current_user, revision)
+    question_links = {
+        q.key: (url_for("assessments.section", reference=reference, number=number, section_key=s.key) if editable
+                else url_for("assessments.check_answers", reference=reference, number=number)) + f"#{q.key}"
+        for s in content.definition.sections for q in s.questions}
     return render_template("review/comments.html", revision=revision, form=form, threads=comment_threads(revision),
-                           labels=labels, may_comment=can_comment(current_user, revision),
+                           labels=labels, question_links=question_links,
+                           may_comment=can_comment(current_user, revision),
                            resolve_form=ConfirmForm()), 400 if form.errors else 200
 
 

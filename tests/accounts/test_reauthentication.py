@@ -77,7 +77,7 @@ def test_a_late_sign_off_waits_for_the_password_and_code_then_records_what_was_t
     assert audited(db, "auth.reauthenticated") == 1
     # Confirmed just now: the next sensitive POST goes straight through.
     again = dpo.post(f"{REVISION}/sign-off", data={**typed, "kind": "kept_under_review",
-                                                   "next_review_date": "2027-04-30"})
+                                                   "next_review_date": ["30", "4", "2027"]})
     assert again.status_code == 302 and count(db, SignOff) == 2
 
 

@@ -9,6 +9,10 @@ of each pattern is visited, up to MAX_PATTERNS patterns per person. Pages the cr
 might not reach by itself (a form shown with its errors, a sign-off form, the FOI s.22 evidence,
 publication previews, a register search) are visited explicitly, first.
 
+Every page is also checked at 1280 and 320 pixels wide for sideways scrolling (wide tables scroll
+inside their own container instead), and the HTML each page was served with is checked, once for the
+whole crawl, by the W3C Nu HTML checker: no errors allowed.
+
 Problems are collected, not raised at once, so the failure lists every URL and everything wrong
 with it. The crawl changes nothing: it only follows GET links, and its one POST is a section form
 with an invalid web address, which the app refuses (400) without saving.
@@ -20,11 +24,13 @@ import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 
+from tests.browser.html_checker import HtmlPages
 from tests.browser.steps import assert_accessible, error_summary, sign_in_through_form
 
 pytestmark = pytest.mark.browser
@@ -34,7 +40,7 @@ DEMO = "DPIA-2017-004"  # revision 1 approved with conditions, revision 2 awaiti
 DRAFT = "DPIA-2018-011"  # revision 1 is a draft the author's team can edit
 ADVICE = "DPIA-2018-014"  # sent for sign-off, waiting for the DPO's advice
 PUBLISHED = "DPIA-2019-002"  # approved and published, one answer withheld
-SKIPPED_SUFFIXES = (".pdf", ".json", ".atom")
+SKIPPED_SUFFIXES = (".pdf", ".json", ".atom", ".csv", ".docx")  # downloads, not pages
 SKIPPED_PREFIXES = ("/static/", "/sign-out")
 # Path segments that name one record among many: the segment after these words is an id. Section keys
 # are not: each section is its own form, with its own kinds of question.
@@ -42,9 +48,11 @@ ID_AFTER = frozenset({"assessments", "register", "revisions", "tables", "rows", 
                       "decisions", "redactions", "comments"})
 # Any segment with a digit in it is an id too (references, revision numbers, row uids).
 HAS_DIGIT = re.compile(r"\d")
-FIXED_SEGMENTS = frozenset({"new", "upcoming", "upload", "s22"})  # words in a route, not ids
+FIXED_SEGMENTS = frozenset({"new", "upcoming", "upload", "s22", "retention"})  # words in a route, not ids
 
 NEED_SECTION = f"/assessments/{DRAFT}/revisions/1/sections/need"
+WIDTHS = (1280, 320)  # a desktop, and the narrowest phone WCAG 1.4.10 (reflow) asks for
+HEIGHT = 720
 
 
 @dataclass(frozen=True)
@@ -57,13 +65,17 @@ class Person:
 
 PEOPLE = {
     "anonymous": Person(None, ("/register", "/register/upcoming"),
-                        explicit=("/register?q=video", f"/register/{PUBLISHED}/1")),
+                        explicit=("/register?q=video", f"/register/{PUBLISHED}/1", "/register/retention",
+                                  "/register/retention?period=up-to-31-days")),
     # The draft first, so that the author's crawl reaches its sections and table rows.
     "author": Person("author@demo.test", ("/",), explicit=(
         f"/assessments/{DRAFT}/revisions/1",
         f"/assessments/{DRAFT}/revisions/1.pdf",  # "being prepared": no worker runs beside the crawl
+        f"/assessments/{DRAFT}/revisions/1.docx",  # the Word file's "being prepared" page
         f"/assessments/{DEMO}/diff?from=1&to=2",
         f"/assessments/{DEMO}/audit",
+        "/registers/retention",
+        "/registers/access",
     ), error_summary_post=True),
     "reviewer": Person("reviewer@demo.test", ("/",), explicit=(
         f"/assessments/{DEMO}/revisions/2",  # awaiting sign-off: request changes, record sign-offs
@@ -78,7 +90,7 @@ PEOPLE = {
         f"/assessments/{ADVICE}/revisions/1/sign-off?kind=dpo_advice",
         f"/assessments/{DEMO}/diff?from=1&to=2",
         f"/assessments/{DEMO}/audit",
-        f"/assessments/{DEMO}/foi/s22?received=2018-03-15",
+        f"/assessments/{DEMO}/foi/s22?received=15&received=3&received=2018&time=10:00",
         f"/assessments/{DEMO}/revisions/1/publication",
         f"/assessments/{DEMO}/revisions/1/publication/preview",
         f"/assessments/{DEMO}/revisions/2/publication",
@@ -86,6 +98,14 @@ PEOPLE = {
         f"/assessments/{PUBLISHED}/revisions/1/publication",
         "/register?q=video",
         f"/register/{PUBLISHED}/1",
+        "/registers/retention?period=up-to-1-year&approved_only=y",
+        "/registers/access?category=images&state=approved",
+    )),
+    # The FOI officer's queue leads to the demo request, its items, its s.22 evidence and its letter.
+    "foi": Person("foi@demo.test", ("/",), explicit=(
+        f"/assessments/{DEMO}/foi",
+        f"/assessments/{DEMO}/foi/s22",
+        f"/assessments/{DEMO}/foi/s22?received=15&received=3&received=2018&time=10:00",
     )),
     # The decision form, its sign-off rows, and the conditions the approver gave.
     "approver": Person("approver@demo.test", ("/",), explicit=(
@@ -140,17 +160,59 @@ class Crawl:
     pages: list[str] = field(default_factory=list)  # every URL visited, in order
     found_on: dict[str, str] = field(default_factory=dict)  # URL -> the first page linking to it
     problems: dict[str, list[str]] = field(default_factory=dict)  # URL -> what is wrong there
+    html: HtmlPages | None = None  # where served pages are kept for the Nu HTML checker
 
     def problem(self, url: str, text: str) -> None:
         self.problems.setdefault(url, []).append(text)
 
     def check_page(self, url: str) -> None:
-        """axe-core and the console, for the page as it is now."""
+        """axe-core, the console and sideways scrolling, for the page as it is now."""
         try:
             assert_accessible(self.page)
         except AssertionError as error:
             self.problem(url, str(error).split("\nassert ")[0])
+        self.check_widths(url)
         self.collect_browser_errors(url)
+
+    def check_widths(self, url: str) -> None:
+        """The page fits the window at each of WIDTHS: nothing makes the whole page scroll sideways."""
+        for width in WIDTHS:
+            self.page.set_viewport_size({"width": width, "height": HEIGHT})
+            scroll, inner, widest = self.page.evaluate("""() => {
+                const limit = window.innerWidth;
+                const past = e => e.getBoundingClientRect().right > limit + 1;
+                const scrolled = e => {  // inside a box that scrolls by itself, like .dpia-table-scroll
+                    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                        if (getComputedStyle(a).overflowX !== 'visible') return true;
+                    }
+                    return false;
+                };
+                const culprit = e => past(e) && !scrolled(e) && !(e.parentElement && past(e.parentElement)
+                                                                   && e.parentElement !== document.body);
+                const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                    + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ')[0] : '');
+                const wide = [...document.body.querySelectorAll('*')].filter(culprit).map(name);
+                return [document.documentElement.scrollWidth, limit, wide.slice(0, 3)];
+            }""")
+            if scroll > inner:
+                self.problem(url, f"scrolls sideways at {width} px: the page is {scroll} px wide "
+                                  f"(first elements past the edge: {', '.join(widest) or 'none found'})")
+        self.page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
+
+    def keep_html(self, where: str, response: Response | None) -> None:
+        """Keep the HTML the server sent for the Nu HTML checker (not the DOM after scripts ran)."""
+        if self.html is None or response is None:
+            return
+        if "text/html" in (response.headers.get("content-type") or ""):
+            self.html.add(where, response.body())
+
+    def check_html(self) -> None:
+        """One run of the Nu HTML checker over every page kept: each error is a problem of its page."""
+        if self.html is None:
+            return
+        for where, errors in self.html.errors().items():
+            for error in errors:
+                self.problem(where, error)
 
     def collect_browser_errors(self, url: str) -> None:
         for error in self.browser_errors:
@@ -171,6 +233,7 @@ class Crawl:
         if status is None or status >= 400:
             linked = f" (linked from {self.found_on[url]})" if url in self.found_on else ""
             self.problem(url, f"HTTP status {status}{linked}")
+        self.keep_html(url, response)
         final = without_fragment(self.page.url)
         if final != url:
             self.visited.setdefault(pattern(final), final)
@@ -220,6 +283,7 @@ def post_with_an_error_summary(crawl: Crawl) -> str:
         crawl.problem(where, f"HTTP status {status}, expected 400 (the invalid web address should be refused)")
     if not error_summary(page).is_visible():
         crawl.problem(where, "no error summary shown for the invalid web address")
+    crawl.keep_html(where, response)
     crawl.visited[f"POST {pattern(url)}"] = where
     crawl.pages.append(where)
     crawl.check_page(where)
@@ -228,10 +292,10 @@ def post_with_an_error_summary(crawl: Crawl) -> str:
 
 @pytest.mark.parametrize("who", list(PEOPLE))
 def test_every_kind_of_page_is_accessible_and_works(
-        who: str, page: Page, live_server: str, browser_errors: list[str]) -> None:
+        who: str, page: Page, live_server: str, browser_errors: list[str], tmp_path: Path) -> None:
     started = time.monotonic()
     person = PEOPLE[who]
-    crawl = Crawl(live_server, page, browser_errors)
+    crawl = Crawl(live_server, page, browser_errors, html=HtmlPages(tmp_path))
     if person.email:
         page.goto("/sign-in")
         sign_in_through_form(page, person.email)
@@ -240,6 +304,7 @@ def test_every_kind_of_page_is_accessible_and_works(
     if person.error_summary_post:
         post_with_an_error_summary(crawl)
     crawl.run(person.start, person.explicit)
+    crawl.check_html()
 
     elapsed = time.monotonic() - started
     print(f"\n{who}: {len(crawl.pages)} pages, {len(crawl.visited)} patterns, {elapsed:.1f}s")

@@ -170,9 +170,15 @@ def test_add_a_table_row_then_remove_it(page: Page, live_server: str, browser_er
     table = page.locator('[id="processing.data_categories"]')
     expect(table).not_to_contain_text(kind)
 
+    # "Add a row" belongs to the section form: what was typed above it is saved before the row form opens.
+    area = page.get_by_label("What area does the processing cover?")
+    area_before = area.input_value()
+    typed_area = "Typed just before adding a row: the town centre"
+    area.fill(typed_area)
     page.get_by_role("button", name=f"Add a row to {CATEGORIES_LABEL}").click()
     expect(page).to_have_url(f"{live_server}{DRAFT}/tables/processing.data_categories/rows/new")
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a row")
+    expect(success_banner(page)).to_contain_text("saved")
     page.get_by_label("Kind of data").fill(kind)
     page.get_by_role("group", name="Special category data").get_by_label("No", exact=True).check()
     page.get_by_role("group", name="Criminal offence data").get_by_label("No", exact=True).check()
@@ -181,6 +187,7 @@ def test_add_a_table_row_then_remove_it(page: Page, live_server: str, browser_er
 
     expect(page).to_have_url(f"{live_server}{section}#processing.data_categories")
     expect(success_banner(page)).to_contain_text("Row added")
+    expect(area).to_have_value(typed_area)
     row = table.locator("tbody tr").filter(has_text=kind)
     expect(row).to_have_count(1)
     expect(row.locator("strong")).to_have_text("alert images")  # the description's Markdown
@@ -194,6 +201,10 @@ def test_add_a_table_row_then_remove_it(page: Page, live_server: str, browser_er
     expect(page).to_have_url(f"{live_server}{section}#processing.data_categories")
     expect(success_banner(page)).to_contain_text(f"Row {ref} removed")
     expect(table).not_to_contain_text(kind)
+
+    area.fill(area_before)  # leave the demo as it was
+    page.get_by_role("button", name="Save and return to the task list").click()
+    expect(success_banner(page)).to_contain_text("saved")
     assert browser_errors == []
 
 

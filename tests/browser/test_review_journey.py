@@ -368,10 +368,13 @@ def test_complete_review_advise_approve_with_a_condition_and_revise(
 
     dpo.get_by_role("link", name="Record This assessment will be kept under review by").click()
     dpo.get_by_label("Your position").fill("Data Protection Officer")
-    dpo.get_by_label("Next review date").fill("2027-04-30")
+    review_date = dpo.get_by_role("group", name="Next review date")
+    review_date.get_by_label("Day").fill("30")
+    review_date.get_by_label("Month").fill("4")
+    review_date.get_by_label("Year").fill("2027")
     dpo.get_by_role("button", name="Sign", exact=True).click()
     expect(success_banner(dpo)).to_contain_text("“This assessment will be kept under review by” recorded")
-    expect(summary_row(dpo.get_by_role("main"), "kept under review by")).to_contain_text("Next review: 2027-04-30")
+    expect(summary_row(dpo.get_by_role("main"), "kept under review by")).to_contain_text("Next review: 30 April 2027")
 
     # --- 6. An approver who is not the DPO records their rows and approves with one condition -----------
     approver = open_as(APPROVER)

@@ -135,3 +135,19 @@ def test_a_team_member_sees_only_their_teams_assessments_in_the_full_list(client
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, db):
     assert client.get("/queues/assessments").status_code == 302
+
+
+def test_the_foi_queue_is_on_the_foi_officers_dashboard_only(app, demo, db, clock):
+    """The demo's request (received 15 March 2018) is long overdue under any clock after April 2018, and
+    is shown with the overdue count to the FOI officer and the DPO, never to a team member or reviewer."""
+    from dpia.demo.services import DEMO_PASSWORD
+    from tests.web import sign_in
+
+    for email, shown in (("foi@demo.test", True), ("dpo@demo.test", True), ("author@demo.test", False),
+                         ("reviewer@demo.test", False)):
+        client = app.test_client()
+        assert sign_in(client, email, DEMO_PASSWORD).status_code == 302
+        page = client.get("/").get_data(as_text=True)
+        assert ("FOI-2018-0412" in page) is shown, email
+        assert ("1 overdue, 0 due in the next 5 working days" in page) is shown, email
+        assert client.get("/queues/foi-due").status_code == (200 if shown else 403)

@@ -1,5 +1,5 @@
-"""Fixtures for stored exports: a draft of the all-types questionnaire with its author signed in, a
-spy on the PDF builder, and the worker run the way `flask dpia worker --once` runs it."""
+"""Fixtures for stored exports: a draft of the all-types questionnaire with its author signed in, spies
+on the PDF and Word builders, and the worker run the way `flask dpia worker --once` runs it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from dpia.accounts.models import User
 from dpia.assessments.models import Revision
 from dpia.core.clock import set_clock
 from dpia.core.extensions import db
+from dpia.documents.docx import builder as docx_builder
 from dpia.documents.models import StoredExport
 from dpia.documents.pdf import builder
 from dpia.documents.services import exports
@@ -26,7 +27,7 @@ from tests.web import as_user
 
 @dataclass
 class BuilderSpy:
-    """Counts the PDF builds, and fails them while `error` is set."""
+    """Counts a builder's calls (the PDF's unless told), and fails them while `error` is set."""
 
     calls: int = 0
     error: Exception | None = None
@@ -43,6 +44,14 @@ class BuilderSpy:
 def builds(monkeypatch: pytest.MonkeyPatch) -> BuilderSpy:
     spy = BuilderSpy()
     monkeypatch.setattr(exports, "build_pdf", spy)
+    return spy
+
+
+@pytest.fixture()
+def docx_builds(monkeypatch: pytest.MonkeyPatch) -> BuilderSpy:
+    """The same spy on the Word builder."""
+    spy = BuilderSpy(real=docx_builder.build_docx)
+    monkeypatch.setattr(exports, "build_docx", spy)
     return spy
 
 

@@ -132,7 +132,7 @@ def test_dpo_advises_and_the_approver_decides_through_the_page(app, db, people):
     assert post(dpo, path, {"kind": "dpo_advice", "position": "Data Protection Officer",
                             "recommendation": "proceed", "summary": "Go ahead"}, token_from=path).status_code == 302
     assert post(dpo, path, {"kind": "kept_under_review", "position": "Data Protection Officer",
-                            "next_review_date": "2027-04-30"}, token_from=path).status_code == 302
+                            "next_review_date": ["30", "4", "2027"]}, token_from=path).status_code == 302
     record = db.session.scalar(select(SignOff).where(SignOff.kind == "dpo_advice"))
     assert len(record.content_hash) == 64 and record.signer_name == "Dana Protection"
     # Approving before the approver's own rows are recorded is refused, naming them.

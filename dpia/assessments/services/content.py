@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select, union
+from sqlalchemy import bindparam, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
 from dpia.assessments.models import ROW_MODELS, Answer, Assessment, Revision, RowMixin, SectionSave, TableRow
@@ -227,16 +227,22 @@ def get_visible_assessment(actor: Actor, reference: str) -> Assessment:
     return assessment
 
 
+# Built once: every revision page starts here, and building the statement with its loader options
+# costs more than running it.
+_REVISION_LOOKUP = (
+    select(Revision).join(Assessment)
+    .where(Assessment.reference == bindparam("reference"), Revision.number == bindparam("number"))
+    .options(joinedload(Revision.assessment).joinedload(Assessment.team),
+             # The stored definition is read only when this process has not converted it yet.
+             joinedload(Revision.questionnaire_version).defer(QuestionnaireVersion.definition)))
+
+
 def get_visible_revision(actor: Actor, reference: str, number: int) -> Revision:
     """Revision `number` of the assessment, with its assessment, team and questionnaire version.
 
     :raise NotFoundError: as for `get_visible_assessment`, or the assessment has no such revision.
     """
-    revision = db.session.scalar(
-        select(Revision).join(Assessment).where(Assessment.reference == reference, Revision.number == number)
-        .options(joinedload(Revision.assessment).joinedload(Assessment.team),
-                 # The stored definition is read only when this process has not converted it yet.
-                 joinedload(Revision.questionnaire_version).defer(QuestionnaireVersion.definition)))
+    revision = db.session.scalar(_REVISION_LOOKUP, {"reference": reference, "number": number})
     if revision is None or not can_view_assessment(actor, revision.assessment):
         raise NotFoundError(f"{reference} revision {number}")
     return revision

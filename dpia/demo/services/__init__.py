@@ -36,7 +36,9 @@ from dpia.demo.live_facial_recognition import (
     VAN_DRAFT_ANSWERS,
 )
 from dpia.demo.text import RevisionText
-from dpia.foi.services import record_foi_request
+from dpia.foi.rules import Answer as FoiAnswer
+from dpia.foi.rules import ItemAnswer, NcndProvision
+from dpia.foi.services import ItemInput, answer_item, record_foi_request, record_s22_conclusion
 from dpia.publication.rules import Exemption, Scope, TargetType
 from dpia.publication.services.decisions import record_decision
 from dpia.publication.services.redactions import set_redaction
@@ -67,6 +69,7 @@ DEMO_ACCOUNTS = (
     ("dpo@demo.test", "Dana Protection", Role.DPO, None),
     ("approver@demo.test", "Morgan Approver", Role.APPROVER, None),
     ("admin@demo.test", "Avery Admin", Role.ADMIN, None),
+    ("foi@demo.test", "Frankie Information", Role.FOI_OFFICER, None),
 )
 # The demo staff's TOTP secrets (staff roles must use a second factor). Published, like DEMO_PASSWORD:
 # for demonstration only, and `flask dpia demo` prints them so an authenticator app can be set up.
@@ -75,6 +78,7 @@ DEMO_TOTP_SECRETS = {
     "dpo@demo.test": "LMX4NSQ6KSJ7KPL3AA4MX22L6VQJ5NXJ",
     "approver@demo.test": "P3J7D6CQBO2TLU6CAIZO5GGMIODORNQ6",
     "admin@demo.test": "BFCUIBRMIL5EJOPH7LRSWYHCNQ274KS2",
+    "foi@demo.test": "VPCJVK66IHUVNCMLJRGGJ7C3ZNHXZTI6",
 }
 CHANNEL = "Northshire Police publication scheme (website)"
 DPO_POSITION = "Data Protection Officer"
@@ -205,6 +209,11 @@ def _trial(users: Mapping[str, User], team: Team, core: QuestionnaireVersion,
         ApprovalCondition.revision_id == first.id, ApprovalCondition.position == 1))
     mark_condition_done(actor=author, now=_at(17, 10, 2017), revision=first, condition=retention_condition,
                         note="The Strategic Facial Recognition Board set a 30-day period on 16 October 2017.")
+    # The DPO withholds the watchlist section of revision 1; revision 2 starts with it as a proposal.
+    set_redaction(actor=users["dpo"], now=_at(2, 5, 2017), content=load_content(first),
+                  target_type=TargetType.SECTION, target_key="lfr-watchlist", exemption=Exemption.S31_1_A,
+                  reason="Who may be put on a watchlist, and how, would help people wanted by the police avoid "
+                         "the cameras.")
 
     second = start_revision(
         actor=author, now=REVISION_2_WRITTEN, assessment=assessment,
@@ -227,11 +236,45 @@ def _trial(users: Mapping[str, User], team: Team, core: QuestionnaireVersion,
     # Revision 2 is to be published "in the second quarter of 2018": withheld meanwhile under s.22.
     record_decision(actor=users["dpo"], now=_at(12, 12, 2017), revision=second, decided_on=date(2017, 12, 11),
                     decided_by=DPO_POSITION, scope=Scope.REDACTED, planned="2018-Q2", channel=CHANNEL)
-    record_foi_request(actor=users["dpo"], now=_at(15, 3, 2018, 15), assessment=assessment,
-                       reference="FOI-2018-0412", received_on=date(2018, 3, 15),
-                       summary="A copy of the privacy impact assessment for the live facial recognition trial, "
-                               "including the revision about keeping alert images.")
+    _foi_request(users, assessment)
     return assessment
+
+
+def _foi_request(users: Mapping[str, User], assessment: Assessment) -> None:
+    """FOI-2018-0412, received in March 2018 while revision 2 waited to be published: its items mapped to
+    revision 2, s.22 cited for the retention answer, the watchlist withheld, and one item neither confirmed
+    nor denied."""
+    officer = users["foi"]
+    foi = record_foi_request(
+        actor=officer, now=_at(15, 3, 2018, 15), assessment=assessment, reference="FOI-2018-0412",
+        received_at=_at(15, 3, 2018, 10), requester_name="Jo Applicant", revision_number=2,
+        request_text="Please send me a copy of the privacy impact assessment for the live facial recognition "
+                     "trial, including the revision about keeping alert images, and tell me whether anyone I "
+                     "name is on the watchlist.",
+        items=[ItemInput("How long alert images are kept, and why", ("question:lfr.retention",)),
+               ItemInput("How people are chosen for the watchlist", ("section:lfr-watchlist",)),
+               ItemInput("Whether a named person is on the watchlist", ())])
+    first, second, third = foi.items
+    answer_item(actor=officer, now=_at(4, 4, 2018), item=first, answer=ItemAnswer(
+        FoiAnswer.WITHHELD, exemption=Exemption.S22,
+        pit_for="Openness about how long images of the public are kept, while the trial goes on.",
+        pit_against="Revision 2, which sets the 30-day rule, is to be published in the second quarter of 2018 once "
+                    "signed off; an unapproved version released early could mislead.",
+        pit_conclusion="The public interest favours waiting a few weeks for the approved publication."))
+    answer_item(actor=officer, now=_at(4, 4, 2018), item=second, answer=ItemAnswer(
+        FoiAnswer.WITHHELD, exemption=Exemption.S31_1_A,
+        pit_for="Public concern about who is put on watchlists.",
+        pit_against="Knowing the criteria in detail would help people wanted by the police avoid the cameras.",
+        pit_conclusion="The public interest favours withholding the detailed criteria."))
+    answer_item(actor=officer, now=_at(4, 4, 2018), item=third, answer=ItemAnswer(
+        FoiAnswer.NCND, ncnd=NcndProvision.S31_3,
+        pit_for="The requester's wish to know.",
+        pit_against="Confirming or denying whether a named person is on a watchlist would itself harm law "
+                    "enforcement.",
+        pit_conclusion="The public interest favours neither confirming nor denying."))
+    record_s22_conclusion(actor=officer, now=_at(4, 4, 2018), foi=foi,
+                          conclusion="Reasonable: publication was planned within the quarter, the revision awaited "
+                                     "only its approver's decision, and the plan had not slipped.")
 
 
 def _stadium(users: Mapping[str, User], team: Team, core: QuestionnaireVersion,

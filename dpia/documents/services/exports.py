@@ -1,7 +1,9 @@
-"""Internal PDF exports: asked for by a request, built once per document by the worker, then stored.
+"""Internal exports (the PDF and the Word file): asked for by a request, built once per document by the
+worker, then stored.
 
-Rendering a large revision takes seconds of CPU, so a request never does it: it finds the stored file
-for the revision's document as it is now, or adds a pending row for the worker in its own transaction
+Each kind of file is its own stored export (`ExportKind`), made from the same document. Rendering a
+large revision takes seconds of CPU, so a request never does it: it finds the stored file for the
+revision's document as it is now, or adds a pending row for the worker in its own transaction
 (idempotently, so two people asking at once make one job) and shows "being prepared". The worker
 (dpia/documents/tasks.py) claims a row, builds the file with no transaction open, and stores it. These
 functions flush and leave committing to the request or the worker.
@@ -21,6 +23,7 @@ from dpia.core.errors import NotFoundError
 from dpia.core.extensions import db
 from dpia.core.hashing import sha256
 from dpia.core.permissions import Actor
+from dpia.documents.docx.builder import build_docx
 from dpia.documents.model import Document
 from dpia.documents.models import ExportKind, ExportStatus, StoredExport
 from dpia.documents.pdf.builder import build_pdf
@@ -28,32 +31,60 @@ from dpia.documents.rules import LEASE, gives_up, retry_delay
 from dpia.permissions import can_view_assessment
 from dpia.publication.services.scheduling import document_for
 
-# Part of every document hash: raise it when the renderer's output changes, so stored files are rebuilt.
+# Part of every document hash: raise a kind's version when its renderer's output changes, so stored
+# files are rebuilt. (The PDF's is the bare number it always was, so stored PDFs stay valid.)
 RENDERER_VERSION = 1
+RENDERER_VERSIONS = {ExportKind.INTERNAL_PDF: f"{RENDERER_VERSION}", ExportKind.INTERNAL_DOCX: "docx 1"}
 
 
 @dataclass(frozen=True)
-class PdfSource:
-    """Everything an internal PDF is made from, and its hash (same hash, same file)."""
+class ExportSource:
+    """Everything an internal file is made from, and its hash (same hash, same file)."""
 
+    kind: ExportKind
     document: Document
     watermark: str | None
     document_hash: str
 
 
-def internal_pdf_source(content: RevisionContent, *, organisation: str) -> PdfSource:
+PdfSource = ExportSource  # the name this had when the PDF was the only kind
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """How a kind of internal file is named and served."""
+
+    kind: ExportKind
+    extension: str
+    mimetype: str
+    name: str  # as pages say it: "Your PDF is being prepared"
+
+
+INTERNAL_FILES = {file.extension: file for file in (
+    ExportFile(ExportKind.INTERNAL_PDF, "pdf", "application/pdf", "PDF"),
+    ExportFile(ExportKind.INTERNAL_DOCX, "docx",
+               "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document"),
+)}
+
+
+def export_source(content: RevisionContent, *, organisation: str, kind: ExportKind) -> ExportSource:
     """The complete (unredacted) document, marked DRAFT unless the revision is frozen.
 
     The hash covers the whole document, not only `revision_hash(content)`: the state (and so the
     watermark), the title, sign-offs and conditions change the file too."""
     document = document_for(content, organisation=organisation, public=False)
     watermark = None if content.revision.state.is_frozen else "DRAFT"
-    return PdfSource(document, watermark, sha256(f"{RENDERER_VERSION}\n{watermark!r}\n{document!r}"))
+    return ExportSource(kind, document, watermark,
+                        sha256(f"{RENDERER_VERSIONS[kind]}\n{watermark!r}\n{document!r}"))
 
 
-def _find(revision_id: int, document_hash: str) -> StoredExport | None:
+def internal_pdf_source(content: RevisionContent, *, organisation: str) -> ExportSource:
+    return export_source(content, organisation=organisation, kind=ExportKind.INTERNAL_PDF)
+
+
+def _find(revision_id: int, kind: ExportKind, document_hash: str) -> StoredExport | None:
     return db.session.scalar(select(StoredExport).where(
-        StoredExport.revision_id == revision_id, StoredExport.kind == ExportKind.INTERNAL_PDF,
+        StoredExport.revision_id == revision_id, StoredExport.kind == kind,
         StoredExport.document_hash == document_hash))
 
 
@@ -65,28 +96,31 @@ def _insert_if_missing(values: dict) -> None:
         index_elements=["revision_id", "kind", "document_hash"]))
 
 
-def request_internal_pdf(*, actor: Actor, now: datetime, content: RevisionContent, organisation: str) -> StoredExport:
-    """The stored export of the revision's document as it is now, queued for the worker if there is none.
+def request_export(*, actor: Actor, now: datetime, content: RevisionContent, organisation: str,
+                   kind: ExportKind = ExportKind.INTERNAL_PDF) -> StoredExport:
+    """The stored export (of `kind`) of the revision's document as it is now, queued for the worker if
+    there is none.
 
     :raise NotFoundError: the actor may not see the revision (the loader's answer, so nothing is told).
     """
     revision = content.revision
     if not can_view_assessment(actor, revision.assessment):
         raise NotFoundError(f"{revision.assessment.reference} revision {revision.number}")
-    document_hash = internal_pdf_source(content, organisation=organisation).document_hash
-    export = _find(revision.id, document_hash)
+    document_hash = export_source(content, organisation=organisation, kind=kind).document_hash
+    export = _find(revision.id, kind, document_hash)
     if export is None:
-        _insert_if_missing({"revision_id": revision.id, "kind": ExportKind.INTERNAL_PDF,
+        _insert_if_missing({"revision_id": revision.id, "kind": kind,
                             "document_hash": document_hash, "status": ExportStatus.PENDING, "requested_at": now,
                             "requested_by_id": actor.id, "attempts": 0, "next_attempt_at": now})
-        export = _find(revision.id, document_hash)
+        export = _find(revision.id, kind, document_hash)
     assert export is not None  # inserted, or inserted by someone else who committed first
     return export
 
 
-def retry_internal_pdf(*, actor: Actor, now: datetime, content: RevisionContent, organisation: str) -> StoredExport:
+def retry_export(*, actor: Actor, now: datetime, content: RevisionContent, organisation: str,
+                 kind: ExportKind = ExportKind.INTERNAL_PDF) -> StoredExport:
     """Ask again for an export that failed: it goes back to the worker with its attempts reset."""
-    export = request_internal_pdf(actor=actor, now=now, content=content, organisation=organisation)
+    export = request_export(actor=actor, now=now, content=content, organisation=organisation, kind=kind)
     if export.has_failed:
         export.status = ExportStatus.PENDING
         export.attempts = 0
@@ -96,6 +130,10 @@ def retry_internal_pdf(*, actor: Actor, now: datetime, content: RevisionContent,
         export.requested_by_id = actor.id
         db.session.flush()
     return export
+
+
+request_internal_pdf = request_export  # the PDF is the default kind
+retry_internal_pdf = retry_export
 
 
 def stored_file(export: StoredExport) -> bytes:
@@ -127,18 +165,20 @@ def claim_next_export(*, worker: str, now: datetime) -> StoredExport | None:
     return db.session.get(StoredExport, candidate, populate_existing=True)
 
 
-def current_source(export: StoredExport, *, organisation: str) -> PdfSource | None:
+def current_source(export: StoredExport, *, organisation: str) -> ExportSource | None:
     """Reload the revision and build its document as it is now; None when that is no longer the
     document this export was asked for (the draft changed meanwhile, or the revision is gone)."""
     revision = db.session.get(Revision, export.revision_id)
     if revision is None:
         return None
-    source = internal_pdf_source(load_content(revision), organisation=organisation)
+    source = export_source(load_content(revision), organisation=organisation, kind=export.kind)
     return source if source.document_hash == export.document_hash else None
 
 
-def render_internal_pdf(source: PdfSource) -> bytes:
+def render_export(source: ExportSource) -> bytes:
     """The CPU-heavy part, run by the worker with no transaction open."""
+    if source.kind is ExportKind.INTERNAL_DOCX:
+        return build_docx(source.document, watermark=source.watermark)
     return build_pdf(source.document, watermark=source.watermark)
 
 

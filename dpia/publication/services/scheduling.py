@@ -27,7 +27,13 @@ from dpia.publication.rules import (
 from dpia.publication.services.bundles import Changes, render_bundle
 from dpia.publication.services.decisions import publication_decisions
 from dpia.publication.services.listing import refresh_entries
-from dpia.publication.services.redactions import ensure_redactions_editable, redactions_for
+from dpia.publication.services.redactions import (
+    ProposalsPendingError,
+    ensure_redactions_editable,
+    proposals_notice,
+    redactions_for,
+)
+from dpia.publication.services.retention import store_public_retention
 from dpia.review.services.conditions import conditions_of
 from dpia.review.services.sign_off import latest_sign_offs
 
@@ -107,6 +113,10 @@ def schedule(*, actor: User, now: datetime, content: RevisionContent, publish_at
     ensure_redactions_editable(revision)
     decision = decisions[-1]
     redactions = redactions_for(revision)
+    pending = proposals_notice(redactions)
+    if pending:  # carried-over redactions: a DPO decides on each before anything goes out
+        raise ProposalsPendingError(f"{pending}: confirm or drop each one under 'Carried over from an earlier "
+                                    "revision' on this page")
     document = document_for(content, organisation=organisation, public=True, published_on=publish_at,
                             scope=decision.scope, redactions=redactions)
     changes = None
@@ -131,6 +141,7 @@ def schedule(*, actor: User, now: datetime, content: RevisionContent, publish_at
         content_hash=document.content_hash)
     db.session.add(publication)
     db.session.flush()
+    store_public_retention(publication, document)  # from the redacted document, never the live rows
     refresh_entries(revision.assessment_id, now=now)
     record_event(actor=actor, now=now, action="publication.schedule", object_type="revision",
                  object_id=revision.id, summary={"publish_at": publish_at.isoformat(), "html": bundle.html_sha256,

@@ -21,18 +21,22 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, stream_with_context, url_for
 from jinja2 import Environment
 from werkzeug.http import is_resource_modified
 
 from dpia.core import clock
 from dpia.core.caching import BoundedCache
+from dpia.core.csv_export import MIME_TYPE as CSV_MIME_TYPE
+from dpia.core.csv_export import attachment, csv_chunks
 from dpia.core.hashing import sha256
 from dpia.core.pagination import page_number
 from dpia.publication.models import Publication
 from dpia.publication.services import register as service
 from dpia.publication.services.bundles import fill_markers
+from dpia.publication.services.retention import PublicRetentionLine, all_public_retention, public_retention
 from dpia.publication.services.upcoming import upcoming as upcoming_publications
+from dpia.registers.rules import PeriodBand, period_filter
 
 bp = Blueprint("public", __name__)
 
@@ -244,6 +248,105 @@ def upcoming():
     body = _render("public/upcoming.html", planned=planned, pagination=planned.govuk(
         lambda number: url_for("public.upcoming", page=number), label="Upcoming publication pages"))
     return _cacheable(Response(body, mimetype="text/html"), now=now, next_publish_at=service.next_publish_at(now))
+
+
+# -- what we keep and for how long -----------------------------------------------------------
+# Built from the rows each publication published (see services/retention.py) and served like the
+# other listings: per register version, from `_LISTINGS`, with an ETag and 304. The JSON goes a page
+# of 1,000 rules at a time (linking the next), like /register.json, so no cached listing grows with
+# the register; the CSV is one whole file for spreadsheets, streamed (see `retention_csv`).
+
+RETENTION_PER_PAGE = 50
+RETENTION_FILE_PER_PAGE = 1000
+RETENTION_CSV_HEADER = ("Reference", "Assessment", "Team", "Revision", "Published", "Data category",
+                        "Kept for (days)", "Kept for", "Counted from", "Why this period", "Exceptions",
+                        "How it is deleted", "Published assessment")
+
+
+def _retention_band() -> PeriodBand | None:
+    """The period chosen on /register/retention (anything else is a 400, not a silently empty list)."""
+    raw = request.args.get("period", "").strip()
+    if not raw:
+        return None
+    if raw not in {band.value for band in PeriodBand}:
+        abort(400)
+    return PeriodBand(raw)
+
+
+@bp.route("/register/retention")
+def retention():
+    """What we keep and for how long: the retention rules of every published assessment."""
+    now = clock.now()
+    page = page_number(request.args.get("page"))
+    band = _retention_band()
+
+    def href(number: int) -> str:
+        return url_for("public.retention", **({"period": band.value} if band else {}), page=number)
+
+    def render() -> Response:
+        result = public_retention(now, period=period_filter(band), page=page, per_page=RETENTION_PER_PAGE)
+        body = _render("public/retention.html", result=result, band=band, bands=list(PeriodBand),
+                       pagination=result.govuk(href, label="Retention register pages"))
+        return Response(body, mimetype="text/html")
+
+    return _listing(now, render)
+
+
+def _retention_item(line: PublicRetentionLine) -> dict[str, Any]:
+    return {
+        "reference": line.reference, "title": line.title, "team": line.team_name, "revision": line.revision_number,
+        "published": _iso(line.publish_at), "data_category": line.data_category, "period_days": line.period_days,
+        "period": line.period, "counted_from": line.trigger, "justification": line.justification,
+        "exceptions": line.exceptions, "deletion_method": line.deletion_method,
+        "link": url_for("public.revision", reference=line.reference, number=line.revision_number, _external=True),
+    }
+
+
+@bp.route("/register/retention.json")
+def retention_json():
+    """The retention register as JSON, 1,000 rules a page."""
+    now = clock.now()
+    page = page_number(request.args.get("page"))
+
+    def render() -> Response:
+        result = public_retention(now, page=page, per_page=RETENTION_FILE_PER_PAGE)
+        body = {
+            "retention": [_retention_item(line) for line in result.items],
+            "total": result.total, "more": result.more, "page": result.number, "pages": result.pages,
+            "links": {
+                "self": url_for("public.retention_json", page=page, _external=True),
+                "next": url_for("public.retention_json", page=page + 1, _external=True)
+                if result.has_next else None,
+                "html": url_for("public.retention", _external=True),
+                "csv": url_for("public.retention_csv", _external=True),
+            },
+        }
+        return Response(json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True), mimetype="application/json")
+
+    return _listing(now, render)
+
+
+@bp.route("/register/retention.csv")
+def retention_csv():
+    """The whole retention register as one CSV file (spreadsheet formulas defused).
+
+    Streamed, not stored: the file grows with the register, so it is written a chunk at a time from
+    one statement and kept out of `_LISTINGS`. Its ETag is the register's version, so a client whose
+    copy is current gets 304 before any rule is read."""
+    now = clock.now()
+    version = service.listing_version(now)
+    etag = sha256(f"{request.host_url}|{request.full_path}|{version.key}")
+    if not is_resource_modified(request.environ, etag=etag, last_modified=version.last_modified):
+        response = Response()  # make_conditional turns the empty one into the 304
+    else:
+        rows = ((item["reference"], item["title"], item["team"], item["revision"], item["published"],
+                 item["data_category"], item["period_days"], item["period"], item["counted_from"],
+                 item["justification"], item["exceptions"], item["deletion_method"], item["link"])
+                for item in map(_retention_item, all_public_retention(now)))
+        response = Response(stream_with_context(csv_chunks(RETENTION_CSV_HEADER, rows)), mimetype=CSV_MIME_TYPE)
+    response.headers["Content-Disposition"] = attachment("retention-register.csv")
+    return _cacheable(response, etag, now=now, next_publish_at=version.next_publish_at,
+                      last_modified=version.last_modified)
 
 
 # -- published assessments --------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from dpia.accounts.rules import Role
 from dpia.assessments.rules.completeness import Blocker
+from dpia.core.dates import day_label
 
 
 class SignOffKind(enum.StrEnum):
@@ -56,7 +57,7 @@ class FieldType(enum.StrEnum):
     TEXT = "text"  # Markdown
     CHOICE = "choice"  # one of `options`
     YES_NO = "yes_no"  # stored as a boolean; "no" when left alone
-    DATE = "date"  # typed as YYYY-MM-DD, stored in that form
+    DATE = "date"  # typed as day, month and year; stored as YYYY-MM-DD
 
 
 TEXT_MAX = 20_000
@@ -90,6 +91,10 @@ class SignOffField:
         return self.type is FieldType.TEXT
 
     @property
+    def is_date(self) -> bool:
+        return self.type is FieldType.DATE
+
+    @property
     def is_choice(self) -> bool:
         return self.type in (FieldType.CHOICE, FieldType.YES_NO)
 
@@ -112,6 +117,14 @@ class SignOffSpec:
     def published_lines(self, details: Mapping[str, Any]) -> list[str]:
         """The lines documents print for a stored row (the page shows every field)."""
         return [line for f in self.fields if f.published and (line := f.line(details))]
+
+
+def _day_words(stored: Any) -> str:
+    """A stored YYYY-MM-DD date as people write it (30 April 2018); anything else as it is."""
+    try:
+        return day_label(date.fromisoformat(str(stored)))
+    except ValueError:
+        return str(stored)
 
 
 def _choice_line(prefix: str, options: tuple[tuple[str, str], ...]) -> Callable[[Any], str]:
@@ -167,8 +180,8 @@ SIGN_OFF_KINDS: dict[SignOffKind, SignOffSpec] = {spec.kind: spec for spec in (
     SignOffSpec(SignOffKind.PRIOR_CONSULTATION, "Prior consultation with the Information Commissioner",
                 frozenset({Role.DPO, Role.APPROVER}), fields=(
         SignOffField("submitted_on", "Date the consultation was sent", FieldType.DATE,
-                     required="Enter the date the consultation was sent, like 2017-05-02",
-                     hint="For example, 2017-05-02", shown=lambda day: f"Sent {day}"),
+                     required="Enter the date the consultation was sent as day, month and year",
+                     hint="For example, 2 5 2017", shown=lambda day: f"Sent {_day_words(day)}"),
         SignOffField("outcome", "Outcome", FieldType.CHOICE, CONSULTATION_OUTCOMES,
                      required="Select the outcome of the consultation",
                      shown=_choice_line("Outcome: ", CONSULTATION_OUTCOMES)),
@@ -176,8 +189,8 @@ SIGN_OFF_KINDS: dict[SignOffKind, SignOffSpec] = {spec.kind: spec for spec in (
     SignOffSpec(SignOffKind.KEPT_UNDER_REVIEW, "This assessment will be kept under review by",
                 frozenset({Role.DPO, Role.REVIEWER, Role.APPROVER}), fields=(
         SignOffField("next_review_date", "Next review date", FieldType.DATE,
-                     required="Enter the next review date, like 2018-04-30", hint="For example, 2018-04-30",
-                     shown=lambda day: f"Next review: {day}", published=True),
+                     required="Enter the next review date as day, month and year", hint="For example, 30 4 2018",
+                     shown=lambda day: f"Next review: {_day_words(day)}", published=True),
     )),
     # A screening record (no assessment required) is signed off by a DPO, with the reasons.
     SignOffSpec(SignOffKind.SCREENING_DECISION, "Screening outcome agreed by", frozenset({Role.DPO}), fields=(

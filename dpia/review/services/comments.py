@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,6 +40,29 @@ def comment_threads(revision: Revision) -> list[Thread]:
         if comment.parent_id is not None and comment.parent_id in threads:
             threads[comment.parent_id].replies.append(comment)
     return list(threads.values())
+
+
+def open_threads_by_question(revision: Revision, question_keys: Iterable[str]) -> dict[str, list[Thread]]:
+    """The unresolved threads about each of `question_keys` (a section's questions), oldest first.
+
+    One query for the whole section, however many comments it has, so a section page can show each
+    question's comments beside it.
+    """
+    keys = list(question_keys)
+    if not keys:
+        return {}
+    comments = db.session.scalars(select(Comment).where(Comment.revision_id == revision.id,
+                                                        Comment.question_key.in_(keys))
+                                  .options(joinedload(Comment.author))
+                                  .order_by(Comment.created_at, Comment.id)).all()
+    threads = {c.id: Thread(c) for c in comments if c.parent_id is None and c.resolved_at is None}
+    for comment in comments:
+        if comment.parent_id in threads:
+            threads[comment.parent_id].replies.append(comment)
+    by_question: dict[str, list[Thread]] = {}
+    for thread in threads.values():
+        by_question.setdefault(thread.comment.question_key or "", []).append(thread)
+    return by_question
 
 
 def find_comment(revision: Revision, comment_id: str) -> Comment:

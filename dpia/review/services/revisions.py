@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -20,6 +21,23 @@ from dpia.review.models import Decision, RevisionDecision
 from dpia.review.rules.states import RevisionState
 
 
+class CarryOver(Protocol):
+    """Something another area copies from the earlier revisions into a new one."""
+
+    def __call__(self, *, actor: User, now: datetime, revision: Revision) -> object: ...
+
+
+# What other areas carry into each new revision (publication: the redactions, as proposals). They
+# register here at start-up rather than being imported, since they already depend on review's
+# services; `start_revision` runs each one in its transaction, so every new revision gets them.
+_CARRY_OVERS: dict[str, CarryOver] = {}
+
+
+def carry_into_new_revisions(name: str, carry: CarryOver) -> None:
+    """Have `carry(actor=, now=, revision=)` run whenever a revision starts from an earlier one."""
+    _CARRY_OVERS[name] = carry
+
+
 @dataclass(frozen=True)
 class DecisionInput:
     decided_on: date
@@ -32,7 +50,8 @@ def start_revision(*, actor: User, now: datetime, assessment: Assessment, ration
                    decisions: Sequence[DecisionInput], regime: Regime | None = None) -> Revision:
     """Copy the approved revision into a new draft, with why it is being revised and the decisions behind it.
 
-    The approved revision stays the version of record until the new one is approved.
+    The approved revision stays the version of record until the new one is approved. What other areas
+    registered with `carry_into_new_revisions` is carried over too (the redactions, as proposals).
 
     :param regime: the law in force as the revision is written; by default the approved revision's.
     """
@@ -57,6 +76,8 @@ def start_revision(*, actor: User, now: datetime, assessment: Assessment, ration
     db.session.add(new)
     db.session.flush()
     _copy_content(latest, new, now=now, actor=actor)
+    for carry in _CARRY_OVERS.values():
+        carry(actor=actor, now=now, revision=new)
     for item in decisions:
         decision = Decision(assessment_id=assessment.id, decided_on=item.decided_on, decision=item.decision,
                             made_by=item.made_by, forum=item.forum, created_at=now, created_by_id=actor.id)

@@ -11,6 +11,7 @@ from wtforms import Form, TextAreaField
 from dpia.accounts.rules import Role
 from dpia.assessments.models import Answer, Revision
 from dpia.assessments.services.content import load_content
+from dpia.assessments.views import _SECTION_QUESTIONS
 from dpia.review.rules.states import RevisionState
 from forms.assessments import TextArea, _Cached, _render_cached, field_name
 from tests import factories
@@ -337,13 +338,43 @@ def test_a_section_page_renders_one_template_whatever_its_questions(client, db, 
         rendered.append(template.name)
 
     template_rendered.connect(record)
+    hits = _SECTION_QUESTIONS.info().hits
     try:
         body = client.get("/assessments/DPIA-BIG-60/revisions/1/sections/big").get_data(as_text=True)
+        first = list(rendered)
+        rendered.clear()
+        again = client.get("/assessments/DPIA-BIG-60/revisions/1/sections/big").get_data(as_text=True)
     finally:
         template_rendered.disconnect(record)
-    assert rendered == ["assessments/section.html"]
+    assert first == rendered == ["assessments/section.html"]
     assert body.count('<textarea class="govuk-textarea"') == 60
     assert "Answer 59 with &lt;em&gt;text&lt;/em&gt;</textarea>" in body
+    # Opened again with nothing changed, the questions come as they were rendered.
+    assert _SECTION_QUESTIONS.info().hits == hits + 1
+    assert again == body
+
+
+def test_a_kept_section_shows_what_changed_since(client, db, login_as):
+    """The kept questions are keyed by every answer and row: a save, or a change made elsewhere, shows."""
+    from dpia.questionnaires.rules.schema import parse
+    from dpia.questionnaires.services import load_definition
+
+    team = factories.create_team()
+    author = factories.create_user(teams=(team,))
+    version = load_definition(parse(definition_with(3, "kept-3")), now=factories.NOW).version
+    assessment = factories.create_assessment(team, reference="DPIA-KEPT-3", version=version)
+    login_as(author)
+    page = "/assessments/DPIA-KEPT-3/revisions/1/sections/big"
+    assert "Kept answer one" not in client.get(page).get_data(as_text=True)
+    db.session.add(Answer(revision=assessment.revisions[0], question_key="big.q1", value="Kept answer one",
+                          updated_at=factories.NOW))
+    db.session.commit()
+    assert "Kept answer one</textarea>" in client.get(page).get_data(as_text=True)
+    saved = client.post(page, data={"csrf_token": csrf_token(client, page), "lock_version": "0", "action": "save",
+                                    **{field_name(f"big.q{n}"): f"Saved answer {n}" for n in range(3)}})
+    assert saved.status_code == 302
+    shown = client.get(page).get_data(as_text=True)
+    assert "Saved answer 1</textarea>" in shown and "Kept answer one" not in shown
 
 
 def test_a_field_is_rendered_from_the_cache_with_its_own_value(app):

@@ -98,3 +98,16 @@ def test_people_outside_the_team_get_a_404(client, db, login_as):
     login_as(factories.create_user(teams=(factories.create_team(),)))
     assert client.get(f"/assessments/{assessment.reference}").status_code == 404
     assert client.get("/assessments/DPIA-NO-SUCH").status_code == 404
+
+
+def test_only_those_who_may_read_foi_records_are_offered_the_foi_link(app, db):
+    """FOI records name requesters: the owning team is not offered a page that would refuse it."""
+    team = factories.create_team()
+    assessment = factories.create_assessment(team, reference="DPIA-FOI-LINK")
+    member = factories.create_user(teams=(team,))
+    officer = factories.create_user(Role.FOI_OFFICER)
+    db.session.commit()
+    foi = f"/assessments/{assessment.reference}/foi"
+    assert foi not in web.as_user(app, member).get(f"/assessments/{assessment.reference}").get_data(as_text=True)
+    assert web.as_user(app, member).get(foi).status_code == 403
+    assert foi in web.as_user(app, officer).get(f"/assessments/{assessment.reference}").get_data(as_text=True)

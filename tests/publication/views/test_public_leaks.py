@@ -15,7 +15,7 @@ import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses the app's own feed in tests
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,7 +23,9 @@ import pytest
 from dpia.accounts.rules import Role
 from dpia.assessments.models import Revision
 from dpia.assessments.services.content import load_content
-from dpia.foi.services import record_foi_request
+from dpia.foi.rules import Answer as FoiAnswer
+from dpia.foi.rules import ItemAnswer, NcndProvision
+from dpia.foi.services import ItemInput, answer_item, record_foi_request, record_s22_conclusion
 from dpia.publication.rules import Exemption, TargetType
 from dpia.publication.services.decisions import record_slippage
 from dpia.publication.services.scheduling import document_for
@@ -112,9 +114,19 @@ class Builder(Publisher):
         decision = self.decide(revision, planned="2018-Q1", decided_by=f"Chief Officer {CANARY}")
         record_slippage(actor=self.dpo, now=NOW, decision=decision, reason=f"Slipped {CANARY}",
                         new_planned=planned)
-        record_foi_request(actor=self.dpo, now=NOW, assessment=revision.assessment,
-                           reference=f"FOI-{CANARY}", received_on=date(2018, 3, 15),
-                                       summary=f"Request about {CANARY}")
+        foi = record_foi_request(
+            actor=self.dpo, now=NOW, assessment=revision.assessment, reference=f"FOI-{CANARY}",
+            received_at=datetime(2018, 3, 15, 10, tzinfo=UTC), request_text=f"Request about {CANARY}",
+            requester_name=f"Requester {CANARY}", revision_number=revision.number,
+            items=[ItemInput(f"Item about {CANARY}", ("whole",)), ItemInput(f"Whether {CANARY} is held")])
+        # A neither-confirm-nor-deny answer and an exemption's public interest test: never public.
+        answer_item(actor=self.dpo, now=NOW, item=foi.items[0], answer=ItemAnswer(
+            FoiAnswer.WITHHELD, exemption=Exemption.S22, pit_for=f"For {CANARY}", pit_against=f"Against {CANARY}",
+            pit_conclusion=f"Conclusion {CANARY}"))
+        answer_item(actor=self.dpo, now=NOW, item=foi.items[1], answer=ItemAnswer(
+            FoiAnswer.NCND, ncnd=NcndProvision.S31_3, pit_for=f"NCND for {CANARY}",
+            pit_against=f"NCND against {CANARY}", pit_conclusion=f"NCND conclusion {CANARY}"))
+        record_s22_conclusion(actor=self.dpo, now=NOW, foi=foi, conclusion=f"Reasonable {CANARY}")
         return decision
 
     def publish(self, revision: Revision, publish_at, *, planned: str = "2018-Q2"):  # noqa: ANN001, ANN201
@@ -183,6 +195,7 @@ def world(db) -> World:  # noqa: ANN001
     # Withdrawn, and the assessment's only publication.
     revision = builder.draft(title="Mobile fingerprint scanners", reference="DPIA-2026-105",
                              aims=secret("onlywithdrawnword"))
+    builder.add_row(revision, retention_row(CANARY))  # in a withdrawn publication's rules
     builder.withdraw(builder.publish(revision, past), "Published in error")
     world.withheld["withdrawn, nothing else published"] = ("DPIA-2026-105", 1)
     world.hidden_assessments.add("DPIA-2026-105")
@@ -190,6 +203,7 @@ def world(db) -> World:  # noqa: ANN001
 
     # Scheduled in the future: a new assessment, and a later revision of a published one.
     revision = builder.draft(title="Facial recognition pilot", reference="DPIA-2026-106", aims=secret("futureword"))
+    builder.add_row(revision, retention_row(CANARY))  # in a publication still to come
     builder.publish(revision, CLOCK + timedelta(days=30))
     world.withheld["scheduled in the future"] = ("DPIA-2026-106", 1)
     world.hidden_assessments.add("DPIA-2026-106")
@@ -247,7 +261,7 @@ def test_the_canary_is_in_every_internal_record(world):
 
     from dpia.accounts.models import User
     from dpia.assessments.models import Assessment
-    from dpia.foi.models import FoiRequest
+    from dpia.foi.models import FoiItem, FoiRequest
     from dpia.publication.models import Publication, PublicationDecision, Slippage
     from dpia.review.models import Comment, Decision, SignOff
 
@@ -261,7 +275,8 @@ def test_the_canary_is_in_every_internal_record(world):
     assert count(User.name) >= 4
     assert session.scalar(select(func.count()).where(User.email.contains(CANARY.lower()))) >= 4  # lower case
     assert count(PublicationDecision.decided_by) >= 5 and count(Slippage.reason) >= 5
-    assert count(FoiRequest.summary) >= 5 and count(FoiRequest.reference) >= 5
+    assert count(FoiRequest.request_text) >= 5 and count(FoiRequest.reference) >= 5
+    assert count(FoiRequest.requester_name) >= 5 and count(FoiItem.pit_conclusion) >= 10
     assert count(Decision.made_by) >= 3 and count(Revision.rationale) >= 3
     details = [d for (d,) in session.execute(select(SignOff.details))]
     assert sum(CANARY in json.dumps(d) for d in details) >= 10  # DPO advice, reasons, departures
@@ -385,7 +400,9 @@ def readable_text(response) -> str:  # noqa: ANN001
 
 
 def test_the_canary_never_reaches_anonymous_users(client, world):
-    explicit = ["/register", "/register.json", "/register.atom", "/register/upcoming", "/register?q=canary",
+    explicit = ["/register", "/register.json", "/register.atom", "/register/upcoming", "/register/retention",
+                "/register/retention.json", "/register/retention.csv", "/register/retention?period=up-to-31-days",
+                "/register?q=canary",
                 f"/register?q={CANARY}", "/register?q=7f3a", "/register?team=Nobody"]
     for reference, number in world.withheld.values():  # the 404 pages, too
         explicit += [p.format(ref=reference, n=number) for p in CHANNELS + LATEST_CHANNELS]
@@ -413,6 +430,28 @@ def test_the_canary_never_reaches_anonymous_users(client, world):
     # The control string in published answers is found in every form, so the crawl can see leaks.
     for path in published_files:
         assert CONTROL in readable_text(responses[path]), path
+
+
+RETENTION_CHANNELS = ("/register/retention", "/register/retention?period=up-to-31-days", "/register/retention.json",
+                      "/register/retention.csv")
+
+
+def test_the_retention_register_shows_only_published_rules(client, world):
+    """A canary sits in a withheld retention row (DPIA-2026-101), in rules inside a withheld section
+    (102), in a draft's rules (108), and in the rules of a withdrawn (105) and a future (106)
+    publication: none reaches /register/retention or its JSON and CSV, while the published rule does."""
+    for path in RETENTION_CHANNELS:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = readable_text(response)
+        assert CANARY.lower() not in text.lower(), path
+        assert "Category Visible rule" in text, path  # the control: the published rule is listed
+        for reference in world.hidden_assessments:
+            assert reference not in text, (path, reference)
+    rows = json.loads(client.get("/register/retention.json").data)["retention"]
+    assert {row["reference"] for row in rows} <= set(world.published) - {"DPIA-2026-102"}  # its rules are withheld
+    assert [row["data_category"] for row in rows if row["reference"] == "DPIA-2026-101"] == ["Category Visible rule"]
+    assert {(row["reference"], row["revision"]) for row in rows} <= set(world.published.items())
 
 
 def test_withheld_parts_show_their_notice_in_every_form(client, world):
@@ -463,3 +502,54 @@ def test_a_summary_only_publication_publishes_nothing_outside_the_summary(client
              for path in ("/register/DPIA-2026-120", "/register/DPIA-2026-120.pdf", "/register/DPIA-2026-120.json")}
     leaks["search finds it"] = int("0 assessments found" not in text_of(client.get(f"/register?q={CANARY}")))
     assert leaks == dict.fromkeys(leaks, 0), f"canary found outside the summary: {leaks}"
+
+
+def test_a_part_withheld_in_revision_1_never_reaches_the_public_from_revision_2(client, db):
+    """Carried-over redactions: a row withheld in revision 1 is a proposal in revision 2, which cannot be
+    scheduled until the DPO decides; confirmed, it stays out of every public output of revision 2."""
+    from dpia.core.errors import ValidationError
+    from dpia.publication.services.redactions import confirm_proposal, redactions_for
+
+    builder = Publisher()
+    past = CLOCK - timedelta(days=30)
+    references = {"proposed": "DPIA-2026-130", "confirmed": "DPIA-2026-131"}
+    seconds = {}
+    for case, reference in references.items():
+        first = builder.draft(title=f"Carried {case}", reference=reference, aims=f"First aims {CONTROL}")
+        hidden = builder.add_row(first, retention_row(CANARY))
+        builder.add_row(first, retention_row("Visible rule"))
+        builder.approve(first)
+        builder.redact(first, TargetType.ROW, hidden, "Police tactics")
+        builder.publish(first, past)
+        seconds[case] = builder.revise(first, aims=f"Second aims {CONTROL}")
+        builder.approve(seconds[case])
+        builder.decide(seconds[case])
+    with pytest.raises(ValidationError, match="1 proposal carried over from revision 1 needs a decision"):
+        builder.schedule(seconds["proposed"], past + timedelta(days=1))
+    confirmed = seconds["confirmed"]
+    for proposal in redactions_for(confirmed):
+        confirm_proposal(actor=builder.dpo, now=NOW, content=load_content(confirmed), redaction=proposal,
+                         exemption=proposal.exemption, reason=proposal.reason)
+    builder.schedule(confirmed, past + timedelta(days=1))
+    commit()
+
+    explicit = ["/register", "/register.json", "/register.atom", "/register/upcoming", f"/register?q={CANARY}",
+                "/register/retention", "/register/retention.json", "/register/retention.csv"]
+    for reference in references.values():
+        for number in (1, 2):
+            explicit += [p.format(ref=reference, n=number) for p in CHANNELS + LATEST_CHANNELS]
+    responses = crawl(client, explicit)
+    assert responses["/register/DPIA-2026-130/2"].status_code == 404  # still proposed: never scheduled
+    for suffix in ("", ".pdf", ".json"):
+        assert responses[f"/register/DPIA-2026-131/2{suffix}"].status_code == 200
+        assert CONTROL in readable_text(responses[f"/register/DPIA-2026-131/2{suffix}"])
+    assert "Withheld under FOI Act s.31(1)(a): Police tactics" in text_of(responses["/register/DPIA-2026-131/2"])
+    assert "Category Visible rule" in text_of(responses["/register/DPIA-2026-131/2"])
+    leaks = {}
+    for path, response in responses.items():
+        text = readable_text(response)
+        if "?q=" in path:  # the search box shows what was typed, and only there
+            text = re.sub(r'value="[^"]*"', "", text)
+        if text.lower().count(CANARY.lower()):
+            leaks[path] = text.lower().count(CANARY.lower())
+    assert leaks == {}, f"canary found: {leaks}"

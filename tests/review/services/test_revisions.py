@@ -47,3 +47,19 @@ def test_new_revision_copies_everything_keeps_row_identity_and_links_decisions(d
     transition(actor=people["approver"], now=NOW, content=load_content(second), action=Action.APPROVE)
     assert revision.state is RevisionState.SUPERSEDED and revision.next_review_on is None
     assert second.state is RevisionState.APPROVED
+
+
+def test_a_new_revision_runs_what_other_areas_carry_over(db, revision, people, monkeypatch):
+    """Other areas register what a new revision carries (publication registers its redactions at
+    start-up); `start_revision` runs each one with the new revision, in the same transaction."""
+    from dpia.review.services import revisions
+
+    assert "publication.redactions" in revisions._CARRY_OVERS
+    seen = []
+    monkeypatch.setitem(revisions._CARRY_OVERS, "test", lambda **kwargs: seen.append(kwargs))
+    to_sign_off(revision, people)
+    sign_all(revision, people)
+    transition(actor=people["approver"], now=NOW, content=load_content(revision), action=Action.APPROVE)
+    second = start_revision(actor=people["author"], now=NOW, assessment=revision.assessment, rationale="Why",
+                            decisions=[DecisionInput(date(2017, 10, 16), "Kept 30 days", "Board", "Board")])
+    assert seen == [{"actor": people["author"], "now": NOW, "revision": second}]
