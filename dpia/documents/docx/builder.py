@@ -27,7 +27,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from dpia.assessments.rules.risk import HeatMap
 from dpia.documents import model as doc_model
-from dpia.documents.docx import markup
+from dpia.documents import rich_text
 from dpia.documents.docx.text import clean
 
 MAX_TABLE_COLUMNS = 6  # as in the PDF: wider tables are shown row by row
@@ -58,7 +58,7 @@ class _Builder:
         self.document = document
         self.watermark = watermark
         self.word: WordDocument = docx.Document()
-        self._markdown: dict[str, tuple[markup.Block, ...]] = {}
+        self._markdown: dict[str, tuple[rich_text.Block, ...]] = {}
 
     def build(self) -> bytes:
         d = self.document
@@ -170,46 +170,47 @@ class _Builder:
 
     def _markdown_blocks(self, source: str) -> None:
         if source not in self._markdown:  # each distinct answer is read once per build
-            self._markdown[source] = markup.markdown_blocks(source)
+            self._markdown[source] = rich_text.markdown_blocks(source)
         for block in self._markdown[source]:
-            if isinstance(block, markup.Paragraph):
+            if isinstance(block, rich_text.Paragraph):
                 self._markdown_paragraph(block)
-            elif isinstance(block, markup.Code):
+            elif isinstance(block, rich_text.Code):
                 paragraph = self.word.add_paragraph()
-                paragraph.paragraph_format.left_indent = INDENT * block.depth
+                paragraph.paragraph_format.left_indent = INDENT * block.nesting.depth
                 _write(paragraph, block.text.expandtabs(4)).font.name = "Courier New"
-            elif isinstance(block, markup.Rule):
+            elif isinstance(block, rich_text.Rule):
                 _rule(self.word.add_paragraph())
-            elif isinstance(block, markup.MarkdownTable):
+            elif isinstance(block, rich_text.MarkdownTable):
                 self._markdown_table(block)
 
-    def _markdown_paragraph(self, block: markup.Paragraph) -> None:
+    def _markdown_paragraph(self, block: rich_text.Paragraph) -> None:
         if block.heading:
             paragraph = self.word.add_heading(level=MARKDOWN_HEADINGS.get(block.heading, 4))
         else:
             paragraph = self.word.add_paragraph()
-        indent = block.depth + (1 if block.bullet else 0)
+        indent = block.nesting.depth + (1 if block.bullet else 0)
+        quote = bool(block.nesting.quotes)
         if indent:
             paragraph.paragraph_format.left_indent = INDENT * indent
         if block.bullet:
             paragraph.paragraph_format.first_line_indent = -INDENT
             _write(paragraph, f"{block.bullet}\t")
         for part in block.runs:
-            run = _write(paragraph, part.text, bold=part.bold, italic=part.italic or block.quote)
+            run = _write(paragraph, part.text, bold=part.bold, italic=part.italic or quote)
             if part.code:
                 run.font.name = "Courier New"
-            if block.quote:
+            if quote:
                 run.font.color.rgb = SECONDARY
 
-    def _markdown_table(self, block: markup.MarkdownTable) -> None:
+    def _markdown_table(self, block: rich_text.MarkdownTable) -> None:
         count = max(len(row) for row in block.rows)
         table = self._table(len(block.rows), count)
         for word_row, row in zip(table.rows, block.rows, strict=True):
-            for cell, (header, text) in zip(word_row.cells, row, strict=False):
-                _cell_text(cell, text, bold=header)
-                if header:
+            for cell, source in zip(word_row.cells, row, strict=False):
+                _cell_text(cell, source.text, bold=source.header)
+                if source.header:
                     _shade(cell, HEAD_FILL)
-        if all(header for header, _text in block.rows[0]):
+        if all(cell.header for cell in block.rows[0]):
             _repeat_header(table)
 
     # -- tables ---------------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ MARGIN = 20 * mm
 TOP_MARGIN = 24 * mm
 BOTTOM_MARGIN = 20 * mm
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
-MAX_DEPTH = 6  # deeper lists and quotes (raw HTML can nest them without end) stop indenting here
 NUMBER_WIDTH = 28  # room kept on the right of a contents line for its page number
 CONTENTS_TITLE_LENGTH = 200  # a contents line or bookmark shows at most this much of a title
 REPEATED_HEADER_LENGTH = 200  # longer column headings are not repeated on each page

@@ -17,10 +17,10 @@ from pypdf.generic import DictionaryObject
 from reportlab.platypus import BaseDocTemplate
 
 from dpia.assessments.rules.risk import HeatMap, RatedRisk, heat_map
+from dpia.documents import rich_text
 from dpia.documents.model import Cell, Document, Item, Row, Section, SignOffLine, Table, Withheld
 from dpia.documents.pdf import builder as builder_module
 from dpia.documents.pdf import heatmap as heatmap_module
-from dpia.documents.pdf import markup as markup_module
 from dpia.documents.pdf.builder import build_pdf
 from dpia.documents.pdf.markup import markdown_blocks
 from dpia.questionnaires.rules.definition import Level, RiskModel
@@ -355,13 +355,13 @@ def test_same_document_gives_the_same_bytes(full_pdf: bytes) -> None:
 
 def test_each_distinct_markdown_answer_is_rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = markup_module.render_markdown
+    real = rich_text.render_markdown
 
     def counting(source: str | None) -> Any:
         calls.append(source or "")
         return real(source)
 
-    monkeypatch.setattr(markup_module, "render_markdown", counting)
+    monkeypatch.setattr(rich_text, "render_markdown", counting)
     items = tuple(Item(f"q{n}", f"Question {n}", markdown=MARKDOWN if n % 2 else "Other **answer**")
                   for n in range(10))
     build_pdf(make_document(sections=(Section("s", "Repeated answers", items),)))
