@@ -51,7 +51,8 @@ def navigation() -> list[NavItem]:
              ("Registers", "registers.retention", True),
              ("Questionnaires", "admin.questionnaires.index", permissions.can_manage_questionnaires(current_user)),
              ("Users", "admin.users", permissions.can_manage_users(current_user))]
-    return [NavItem(text, url_for(endpoint), request.endpoint == endpoint)
+    here = (request.endpoint or "").rpartition(".")[0]  # a link is current on every page of its blueprint
+    return [NavItem(text, url_for(endpoint), here == endpoint.rpartition(".")[0])
             for text, endpoint, allowed in items if allowed]
 
 

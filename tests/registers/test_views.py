@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -216,3 +217,12 @@ def test_statements_do_not_grow_with_ten_times_the_assessments(client, db, login
     assert many.count == few.count <= 8
     if path.endswith(".csv") and "category" not in path:
         assert body.count("\r\n") == 1 + 90
+
+
+@pytest.mark.parametrize("path", ["/registers/retention", "/registers/access"])
+def test_the_registers_link_is_current_on_both_registers(client, teams, login_as, path):
+    login_as(factories.create_user(teams=(teams["estates"],)))
+    body = client.get(path).get_data(as_text=True)
+    current = re.findall(r'govuk-service-navigation__item--active">\s*<a class="govuk-service-navigation__link"'
+                         r' href="([^"]+)"', body)
+    assert current == ["/registers/retention"]
