@@ -7,7 +7,7 @@ from dpia.assessments.models import Answer, Assessment, Revision
 from dpia.core.audit.services import verify_chain
 from dpia.core.hashing import sha256
 from dpia.demo.services import DEMO_PASSWORD, PUBLISHED_REFERENCE
-from dpia.publication.models import Publication, Slippage
+from dpia.publication.models import Publication, PublicRetentionRule, Slippage
 from dpia.review.models import Comment, SignOff
 from dpia.review.rules.sign_off import SignOffKind
 from dpia.review.rules.states import RevisionState
@@ -69,6 +69,16 @@ def test_the_register_lists_the_seeded_assessments(app, db, demo, client):
     seed(app)
     listing = client.get("/register").get_data(as_text=True)
     assert f"{LISTED} assessments" in listing
+
+
+def test_each_seeded_publication_carries_the_demo_retention_rules_to_the_public_register(app, db, demo, client):
+    demo_rules = count(PublicRetentionRule)
+    assert demo_rules  # the demo's own publication stored its rules at scheduling
+    seed(app)
+    # One set per seeded publication: index 7 of the 30 has a second revision (dpia/demo/services/scale.py).
+    assert count(PublicRetentionRule) == demo_rules * (1 + PUBLISHED + 1)
+    shown = client.get("/register/retention.json").get_json()
+    assert shown["total"] == demo_rules * LISTED
 
 
 def test_the_dpo_dashboard_renders_with_the_seeded_queues(app, db, demo, login_as):

@@ -30,9 +30,10 @@ from dpia.core.errors import DomainError
 from dpia.core.extensions import db
 from dpia.core.hashing import sha256
 from dpia.demo.services import DEMO_TEAM, OTHER_TEAM, PUBLISHED_REFERENCE
-from dpia.publication.models import Publication, PublicationDecision, Slippage
+from dpia.publication.models import Publication, PublicationDecision, PublicRetentionRule, Slippage
 from dpia.publication.rules import Scope
 from dpia.publication.services.bundles import render_bundle
+from dpia.publication.services.retention import PublishedRule, published_rules
 from dpia.publication.services.scheduling import document_for
 from dpia.questionnaires.services import latest_version
 from dpia.review.models import ApprovalCondition, Comment, Decision, RevisionDecision, SignOff
@@ -142,6 +143,7 @@ class _Template:
     pdf: bytes
     pdf_sha256: str
     content_hash: str
+    retention: tuple[PublishedRule, ...]  # what the public retention register shows of it
 
 
 @dataclass
@@ -299,8 +301,9 @@ class _Seeder:
         data = template.json.replace(template.reference, reference).replace(template.title, title)
         dpo = self.users["dpo"]
         scheduled = publish_at - timedelta(days=5)
+        publication_id = self.ids.take(Publication.__table__)
         self.batch.add(
-            Publication.__table__, id=self.ids.take(Publication.__table__), assessment_id=assessment_id,
+            Publication.__table__, id=publication_id, assessment_id=assessment_id,
             revision_id=revision_id, revision_number=number, decision_id=decision_id, publish_at=publish_at,
             scheduled_at=scheduled, scheduled_by_id=dpo.id, title=title, team_name=team, summary=summary,
             search_text=f"{title} {team} {summary} {' '.join(self.words(40))}".lower(), html=html,
@@ -309,6 +312,11 @@ class _Seeder:
             withdrawn_at=publish_at + timedelta(days=30) if withdrawn else None,
             withdrawn_reason="Replaced by a new assessment" if withdrawn else None,
             withdrawn_by_id=dpo.id if withdrawn else None)
+        for position, rule in enumerate(template.retention, start=1):  # as scheduling stores them
+            self.batch.add(PublicRetentionRule.__table__, id=self.ids.take(PublicRetentionRule.__table__),
+                           publication_id=publication_id, position=position, data_category=rule.data_category,
+                           period_days=rule.period_days, trigger=rule.trigger, justification=rule.justification,
+                           exceptions=rule.exceptions, deletion_method=rule.deletion_method)
         self.chain.add(scheduled, dpo.id, "publication.schedule", "revision", revision_id,
                        {"publish_at": publish_at.isoformat()})
         if withdrawn:
@@ -327,7 +335,7 @@ def _template(now: datetime, organisation: str) -> _Template:
         "reference": document.reference, "revision": document.revision, "publish_at": now.isoformat(),
         "scope": Scope.REDACTED.value, "content_hash": document.content_hash})
     return _Template(document.reference, document.title, bundle.html, bundle.json, bundle.pdf, bundle.pdf_sha256,
-                     document.content_hash)
+                     document.content_hash, tuple(published_rules(document)))
 
 
 def _demo_people() -> dict[str, User]:
