@@ -29,6 +29,10 @@ def blueprints() -> tuple[Blueprint, ...]:
     `/assessments`, and the questionnaire pages under `/admin`, so they are nested in those
     blueprints (blueprints cannot be nested again once registered, hence once per process)."""
     from dpia.accounts.views import account, admin, auth
+    from dpia.api.views import bp as api
+    from dpia.attachments.views import bp as attachments
+    from dpia.attachments.views import public_bp as published_files
+    from dpia.cnil.views import bp as cnil
     from dpia.assessments.views import bp as assessments
     from dpia.dashboard.views import bp as dashboard
     from dpia.foi.views import bp as foi
@@ -37,11 +41,12 @@ def blueprints() -> tuple[Blueprint, ...]:
     from dpia.questionnaires.views import bp as questionnaires
     from dpia.registers.views import bp as registers
     from dpia.review.views import bp as review
+    from dpia.transfer.views import bp as transfer
 
     admin.register_blueprint(questionnaires)
-    for child in (review, publication, foi):
+    for child in (review, publication, foi, attachments):
         assessments.register_blueprint(child)
-    return auth, account, admin, dashboard, assessments, registers, public
+    return auth, account, admin, dashboard, assessments, registers, public, api, transfer, cnil, published_files
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -67,11 +72,27 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
                       "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
     ])
 
-    from dpia import accounts, assessments, core, demo, documents, foi, mail, publication, questionnaires, review
+    from dpia import (
+        accounts,
+        api,
+        assessments,
+        attachments,
+        cnil,
+        core,
+        demo,
+        documents,
+        foi,
+        mail,
+        publication,
+        questionnaires,
+        review,
+        transfer,
+    )
     from dpia.core.cli import dpia_cli
 
     core.init_app(app)
-    for area in (accounts, mail, questionnaires, assessments, review, publication, documents, foi, demo):
+    for area in (accounts, mail, questionnaires, assessments, review, publication, documents, foi, attachments,
+                 transfer, cnil, api, demo):
         area.init_app(app)
     for blueprint in blueprints():
         app.register_blueprint(blueprint)

@@ -12,6 +12,9 @@ from flask_login import current_user
 
 from dpia.core.extensions import login_manager
 
+# The read API's blueprint: its endpoints take a personal access token, never a session cookie.
+API_BLUEPRINT = "api"
+
 # Endpoints anyone may reach without signing in. Everything else requires a signed-in user; a new
 # route is therefore private until someone adds it here on purpose (tests/test_route_inventory.py).
 PUBLIC_ENDPOINTS = frozenset(
@@ -22,6 +25,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.forgot_password",
         "auth.reset_password",
         "auth.accept_invitation",
+        "transfer.export_schema",
+        "api.openapi",
+        "published_files.download",
         "auth.oidc_start",
         "auth.oidc_callback",
         "public.healthz",
@@ -38,6 +44,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "public.revision",
         "public.revision_pdf",
         "public.revision_json",
+        "public.assessment_docx",
+        "public.revision_docx",
     }
 )
 
@@ -94,6 +102,8 @@ def request_is_read_only() -> bool:
 def require_sign_in_by_default() -> Response | None:
     """Send anonymous visitors of any non-public endpoint to the sign-in page."""
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if request.blueprint == API_BLUEPRINT:  # the API authenticates each call by its token (dpia/api)
         return None
     if current_user.is_authenticated:
         return None
