@@ -30,11 +30,12 @@ def blueprints() -> tuple[Blueprint, ...]:
     blueprints (blueprints cannot be nested again once registered, hence once per process)."""
     from dpia.accounts.views import account, admin, auth
     from dpia.api.views import bp as api
+    from dpia.assessments.views import bp as assessments
     from dpia.attachments.views import bp as attachments
     from dpia.attachments.views import public_bp as published_files
     from dpia.cnil.views import bp as cnil
-    from dpia.assessments.views import bp as assessments
     from dpia.dashboard.views import bp as dashboard
+    from dpia.documents.views import bp as documents
     from dpia.foi.views import bp as foi
     from dpia.publication.views.register import bp as public
     from dpia.publication.views.staff import bp as publication
@@ -44,7 +45,7 @@ def blueprints() -> tuple[Blueprint, ...]:
     from dpia.transfer.views import bp as transfer
 
     admin.register_blueprint(questionnaires)
-    for child in (review, publication, foi, attachments):
+    for child in (review, publication, foi, attachments, documents):
         assessments.register_blueprint(child)
     return auth, account, admin, dashboard, assessments, registers, public, api, transfer, cnil, published_files
 

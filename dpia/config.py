@@ -138,6 +138,11 @@ class Config:
     DEMO_ALLOWED = True
     HSTS = False
 
+    # Evidence files: stored once each under their SHA-256, outside the database. Under instance/ by
+    # default; a deployment with several app servers points this at storage they share.
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR", str(INSTANCE_DIR / "attachments"))
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+
     @classmethod
     def load(cls) -> dict[str, object]:
         """Return this class's settings with environment-dependent values resolved."""
@@ -199,6 +204,8 @@ class TestConfig(Config):
     OIDC_ISSUER = ""
     OIDC_SELF_REGISTRATION_DOMAINS = ""
     OIDC_MFA_ACR_VALUES = ""
+    # Evidence files go to a directory of this test process's own, never under instance/.
+    ATTACHMENTS_DIR = str(Path(tempfile.gettempdir()) / f"dpia-test-attachments-{os.getpid()}")
 
     @classmethod
     def load(cls) -> dict[str, object]:

@@ -202,3 +202,40 @@ def can_set_roles(actor: Actor | None, account: HasId, roles: frozenset[Role]) -
     if not can_manage_users(actor) or actor is None:
         return False
     return actor.id != account.id or Role.ADMIN in roles
+
+
+def can_attach_evidence(actor: Actor | None, revision: RevisionLike) -> bool:
+    """Evidence files are part of the revision's content: whoever may edit its answers adds and removes
+    them, and only while it can be edited."""
+    return can_edit_revision(actor, revision)
+
+
+def can_decide_evidence_publication(actor: Actor | None) -> bool:
+    """Whether an evidence file is published or withheld is a publication decision: the DPO's."""
+    return can_publish(actor)
+
+
+class OwnedByUser(Protocol):
+    user_id: int
+
+
+def can_manage_api_token(actor: Actor | None, token: OwnedByUser) -> bool:
+    """A personal access token is listed and revoked only by the person it belongs to."""
+    return actor is not None and token.user_id == actor.id
+
+
+def can_import_cnil(actor: Actor | None) -> bool:
+    """Importing from the CNIL's PIA tool creates assessments for any team and questionnaire versions, so
+    it is an administrator's job, like uploading questionnaires."""
+    return has_any_role(actor, {Role.ADMIN})
+
+
+def can_view_cnil_annex(actor: Actor | None, assessment: OwnedByTeam) -> bool:
+    """The "Imported from CNIL" annex is part of the revision: whoever may see the assessment sees it."""
+    return can_view_assessment(actor, assessment)
+
+
+def can_transfer(actor: Actor | None) -> bool:
+    """Exporting and importing whole assessments moves every revision, signature, FOI requester's name
+    and audit row at once, so only administrators do it."""
+    return has_any_role(actor, {Role.ADMIN})

@@ -32,6 +32,7 @@ from dpia.assessments.services.content import cells_of, load_content
 from dpia.assessments.services.rows import add_row, insert_rows, prefill_rows
 from dpia.config import TestConfig
 from dpia.core.extensions import db
+from dpia.documents.services.exports import build_public_files_now
 from dpia.publication.rules import Exemption, Scope, TargetType
 from dpia.publication.services.decisions import record_decision
 from dpia.publication.services.redactions import set_redaction
@@ -507,9 +508,13 @@ class Publisher:
         set_redaction(actor=self.dpo, now=NOW, content=load_content(revision), target_type=target_type,
                       target_key=key, exemption=exemption, reason=reason)
 
-    def schedule(self, revision: Revision, publish_at: datetime):
-        return schedule(actor=self.dpo, now=NOW, content=load_content(revision), publish_at=publish_at,
-                        organisation=ORGANISATION)
+    def schedule(self, revision: Revision, publish_at: datetime, *, build_files: bool = True):
+        """Schedule; then, unless `build_files` is False, build the PDF and Word file as the worker would."""
+        publication = schedule(actor=self.dpo, now=NOW, content=load_content(revision), publish_at=publish_at,
+                               organisation=ORGANISATION)
+        if build_files:
+            build_public_files_now(publication_id=publication.id, now=NOW)
+        return publication
 
     def publish(self, revision: Revision, publish_at: datetime, *, planned: str = "2018-Q2"):
         """Approve (if needed), decide and schedule."""

@@ -13,7 +13,9 @@ EXPECTED_PUBLIC = {"static", "auth.sign_in", "auth.two_factor", "auth.forgot_pas
                    "public.healthz", "public.register", "public.register_json", "public.feed",
                    "public.upcoming", "public.retention", "public.retention_json", "public.retention_csv",
                    "public.assessment", "public.assessment_pdf", "public.assessment_json",
-                   "public.revision", "public.revision_pdf", "public.revision_json"}
+                   "public.revision", "public.revision_pdf", "public.revision_json",
+                   "public.assessment_docx", "public.revision_docx", "published_files.download",
+                   "transfer.export_schema", "api.openapi"}
 EXPECTED_SIGNED_IN = {
     "auth.sign_out",
     "dashboard.index",
@@ -86,7 +88,26 @@ EXPECTED_SIGNED_IN = {
     "admin.questionnaires.index",
     "admin.questionnaires.upload",
     "admin.questionnaires.diff",
+    "cnil.import_page",
+    "cnil.annex",
+    "cnil.structure_annex",
+    "assessments.attachments.evidence",
+    "assessments.attachments.download",
+    "assessments.attachments.remove",
+    "assessments.attachments.publication",
+    "api_tokens.index",
+    "api_tokens.new",
+    "api_tokens.revoke",
+    "assessments.documents.risk_register_csv",
+    "assessments.documents.action_plan_csv",
+    "assessments.documents.retention_schedule_csv",
+    "transfer.index",
+    "transfer.export",
+    "transfer.import_assessment",
 }
+# The read API: no session, a personal access token on every call (an anonymous caller gets 401 JSON).
+EXPECTED_TOKEN = {"api.assessments", "api.assessment", "api.revisions", "api.revision", "api.answers", "api.risks",
+                  "api.measures", "api.retention_rules", "api.access_rules", "api.publication"}
 
 
 def all_rules(app) -> list[Rule]:
@@ -95,10 +116,19 @@ def all_rules(app) -> list[Rule]:
 
 def test_every_endpoint_is_classified(app):
     endpoints = {rule.endpoint for rule in all_rules(app)}
-    unclassified = endpoints - EXPECTED_PUBLIC - EXPECTED_SIGNED_IN
+    unclassified = endpoints - EXPECTED_PUBLIC - EXPECTED_SIGNED_IN - EXPECTED_TOKEN
     assert not unclassified, f"classify these routes in this test: {sorted(unclassified)}"
-    assert not (EXPECTED_PUBLIC & EXPECTED_SIGNED_IN)
-    assert endpoints == EXPECTED_PUBLIC | EXPECTED_SIGNED_IN, "a classified route no longer exists"
+    assert not (EXPECTED_PUBLIC & EXPECTED_SIGNED_IN) and not (EXPECTED_TOKEN & (EXPECTED_PUBLIC | EXPECTED_SIGNED_IN))
+    assert endpoints == EXPECTED_PUBLIC | EXPECTED_SIGNED_IN | EXPECTED_TOKEN, "a classified route no longer exists"
+
+
+def test_every_api_route_refuses_a_call_without_a_token(app, client):
+    for rule in all_rules(app):
+        if rule.endpoint not in EXPECTED_TOKEN:
+            continue
+        response = client.get(example_path(rule))
+        assert response.status_code == 401, rule.rule
+        assert response.is_json and "Bearer" in response.headers["WWW-Authenticate"], rule.rule
 
 
 def test_app_public_list_matches_the_reviewed_list():
@@ -108,7 +138,7 @@ def test_app_public_list_matches_the_reviewed_list():
 def test_every_non_public_route_sends_anonymous_users_to_sign_in(app, client):
     checked = 0
     for rule in all_rules(app):
-        if rule.endpoint in PUBLIC_ENDPOINTS:
+        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint in EXPECTED_TOKEN:
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(example_path(rule), method=method)
@@ -123,7 +153,7 @@ def test_every_non_public_route_sends_anonymous_users_to_sign_in(app, client):
 def test_anonymous_post_with_valid_csrf_token_is_still_refused(app, client):
     token = csrf_token(client)
     for rule in all_rules(app):
-        if rule.endpoint in PUBLIC_ENDPOINTS or "POST" not in rule.methods:
+        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint in EXPECTED_TOKEN or "POST" not in rule.methods:
             continue
         response = client.post(example_path(rule), data={"csrf_token": token})
         assert response.status_code == 302, rule.rule

@@ -184,6 +184,9 @@ class Measure(RowMixin, db.Model):
     description: Mapped[str] = mapped_column(Text)
     effect: Mapped[str | None] = mapped_column(String(20))
     approved: Mapped[bool | None] = mapped_column(Boolean)
+    # The action plan: who sees the measure through, and by when (both optional, so older rows stay valid).
+    owner: Mapped[str | None] = mapped_column(String(500))
+    due_on: Mapped[date | None] = mapped_column(Date)
 
 
 class RetentionRule(RowMixin, db.Model):

@@ -50,7 +50,8 @@ def navigation() -> list[NavItem]:
     items = [("Dashboard", "dashboard.index", True),
              ("Registers", "registers.retention", True),
              ("Questionnaires", "admin.questionnaires.index", permissions.can_manage_questionnaires(current_user)),
-             ("Users", "admin.users", permissions.can_manage_users(current_user))]
+             ("Users", "admin.users", permissions.can_manage_users(current_user)),
+             ("Import and export", "transfer.index", permissions.can_transfer(current_user))]
     here = (request.endpoint or "").rpartition(".")[0]  # a link is current on every page of its blueprint
     return [NavItem(text, url_for(endpoint), here == endpoint.rpartition(".")[0])
             for text, endpoint, allowed in items if allowed]

@@ -7,6 +7,9 @@ place and the exemption notice; its text never enters the document, so no output
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -89,6 +92,21 @@ class ConditionLine:
 
 
 @dataclass(frozen=True)
+class EvidenceFile:
+    """An evidence file as a document lists it. A withheld one keeps only its notice: no name, size or
+    type, so nothing built from the document can tell the public what it was."""
+
+    name: str = ""
+    size: str = ""
+    media_type: str = ""
+    type_label: str = ""
+    url: str = ""
+    question: str = ""  # the label of the question it is evidence for ("" for the whole revision)
+    description: str = ""  # internal documents only
+    withheld: Withheld | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     organisation: str
     reference: str
@@ -111,6 +129,7 @@ class Document:
     published_on: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. "Only a summary of this assessment is published"
     listing_summary: str = ""  # Markdown or text that summarises the assessment in listings and feeds
+    files: tuple[EvidenceFile, ...] = ()  # evidence files; a public document has only published and withheld ones
 
     def text_parts(self) -> list[str]:
         """Every piece of text the document shows, for the search index and for leak tests."""
@@ -132,6 +151,8 @@ class Document:
             parts += [line.label, line.position, line.detail or "", line.name or ""]
         for condition in self.conditions:
             parts += [condition.action, condition.owner]
+        for evidence in self.files:
+            parts += [evidence.name, evidence.description, evidence.withheld.notice if evidence.withheld else ""]
         return [p for p in parts if p]
 
 
@@ -182,10 +203,12 @@ def build_document(
     public: bool,
     scope: Scope = Scope.FULL,
     published_on: datetime | None = None,
+    files: Sequence[Any] = (),
 ) -> Document:
     """Build the document for a revision's content (a `RevisionContent`).
 
     :param public: apply redactions and leave out officials' names and unanswered questions.
+    :param files: the revision's evidence files (`dpia.attachments.services.document_files`).
     """
     revision = content.revision
     definition = content.definition
@@ -251,7 +274,55 @@ def build_document(
         access=Table(access_columns, tuple(access_rows)) if access_rows else None,
         heat_maps=maps, published_on=_day(published_on), notes=notes,
         listing_summary=_listing_summary(sections, definition.listing_questions),
+        files=() if public and scope is Scope.SUMMARY else _evidence(files, content, marks, public=public),
     )
+
+
+def files_table(document: Document) -> Table | None:
+    """The evidence files as a table, for the PDF and Word documents (a withheld one is its notice)."""
+    if not document.files:
+        return None
+    rows = tuple(Row(str(number), withheld=f.withheld) if f.withheld else
+                 Row(str(number), (Cell("File", f.name), Cell("Type", f.type_label), Cell("Size", f.size),
+                                   Cell("Evidence for", f.question or "The whole assessment")))
+                 for number, f in enumerate(document.files, start=1))
+    return Table(("File", "Type", "Size", "Evidence for"), rows)
+
+
+def _evidence(files: Sequence[Any], content: Any, marks: Mapping[tuple[TargetType, str], RedactionMark], *,
+              public: bool) -> tuple[EvidenceFile, ...]:
+    """The evidence files the document lists. Publicly: those a DPO chose to publish, with their public
+    address, and those withheld as their notice alone; a file a DPO has not decided on is left out, and a
+    file on a withheld question or section is withheld with that part (its name could tell what it says)."""
+    listed: list[EvidenceFile] = []
+    for item in files:
+        question = content.definition.question(item.question_key) if item.question_key else None
+        label = question.label if question is not None else ""
+        if not public:
+            listed.append(EvidenceFile(item.name, item.size, item.media_type, item.type_label, item.staff_url, label,
+                                       item.description or ""))
+            continue
+        part = _withholding_part(content, item.question_key, marks)
+        if item.exemption is not None:
+            listed.append(EvidenceFile(question=label if part is None else "", withheld=Withheld(
+                item.exemption.citation, item.reason or "", withheld_notice(item.exemption, item.reason or ""))))
+        elif part is not None:
+            listed.append(EvidenceFile(withheld=part.withheld))
+        elif item.published:
+            listed.append(EvidenceFile(item.name, item.size, item.media_type, item.type_label, item.public_url, label))
+    return tuple(listed)
+
+
+def _withholding_part(content: Any, question_key: str | None,
+                      marks: Mapping[tuple[TargetType, str], RedactionMark]) -> RedactionMark | None:
+    """The redaction of the question (or its section) a file is evidence for, if there is one."""
+    if not question_key:
+        return None
+    mark = marks.get((TargetType.QUESTION, question_key))
+    if mark is not None:
+        return mark
+    section = next((s for s in content.definition.sections if any(q.key == question_key for q in s.questions)), None)
+    return marks.get((TargetType.SECTION, section.key)) if section is not None else None
 
 
 def _published_items(sections: Sequence[Section], keys: Sequence[str]) -> list[Item]:
@@ -323,3 +394,37 @@ def _sign_off_line(record: SignOffInput, *, public: bool) -> SignOffLine:
     lines = record.kind.spec.published_lines(record.details)
     return SignOffLine(record.kind.label, record.position, _day(record.signed_at) or "",
                        name=None if public else record.name, detail="; ".join(lines) or None)
+
+
+def document_from_data(data: Mapping[str, Any]) -> Document:
+    """The document again from its stored JSON form (`dataclasses.asdict` of it), so the worker renders
+    a publication's PDF and Word file from exactly the document its page and JSON were made from,
+    whatever has happened to the revision since.
+
+    :raise ValueError: the data is not a document of this shape.
+    """
+    document = _rebuilt(Document, data)
+    assert isinstance(document, Document)
+    return document
+
+
+def _rebuilt(kind: Any, value: Any) -> Any:
+    """`value` as an instance of the type `kind`: dataclasses, tuples, optionals and plain values."""
+    origin, arguments = typing.get_origin(kind), typing.get_args(kind)
+    if dataclasses.is_dataclass(kind):
+        if not isinstance(value, Mapping):
+            raise ValueError(f"{kind.__name__} expected")
+        hints = typing.get_type_hints(kind)
+        return kind(**{f.name: _rebuilt(hints[f.name], value[f.name])
+                       for f in dataclasses.fields(kind) if f.name in value})
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in arguments:
+            return None
+        return _rebuilt(next(a for a in arguments if a is not type(None)), value)
+    if origin is tuple:
+        if not isinstance(value, list | tuple):
+            raise ValueError("a list expected")
+        if len(arguments) == 2 and arguments[1] is Ellipsis:
+            return tuple(_rebuilt(arguments[0], item) for item in value)
+        return tuple(_rebuilt(item_kind, item) for item_kind, item in zip(arguments, value, strict=True))
+    return value

@@ -22,6 +22,12 @@ from dpia.core.extensions import db
 class ExportKind(enum.StrEnum):
     INTERNAL_PDF = "internal_pdf"  # the complete revision for staff, DRAFT unless frozen
     INTERNAL_DOCX = "internal_docx"  # the same document as a Word file
+    PUBLIC_PDF = "public_pdf"  # a scheduled publication's PDF, stored into its publication row
+    PUBLIC_DOCX = "public_docx"  # the same published document as a Word file
+
+    @property
+    def is_public(self) -> bool:
+        return self in (ExportKind.PUBLIC_PDF, ExportKind.PUBLIC_DOCX)
 
 
 class ExportStatus(enum.StrEnum):
@@ -39,6 +45,8 @@ class StoredExport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"))
+    # Public kinds only: the publication whose stored document (its JSON bundle) the file is made from.
+    publication_id: Mapped[int | None] = mapped_column(ForeignKey("publication.id", ondelete="CASCADE"))
     kind: Mapped[ExportKind] = mapped_column(enum_type(ExportKind, "export_kind"))
     document_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[ExportStatus] = mapped_column(enum_type(ExportStatus, "export_status"))

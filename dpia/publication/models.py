@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from dpia.accounts.models import User
 from dpia.assessments.models import Assessment, Revision
@@ -121,8 +121,12 @@ class Publication(db.Model):
     search_text: Mapped[str] = mapped_column(Text)  # every public word, for the register's search
     html: Mapped[str] = mapped_column(Text)
     html_sha256: Mapped[str] = mapped_column(String(64))
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
-    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    # The PDF and the Word file are built by the worker after scheduling (None until then), from the
+    # document stored in `json`, so they show exactly what the page and the JSON show.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    docx: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    docx_sha256: Mapped[str | None] = mapped_column(String(64))
     json: Mapped[str] = mapped_column(Text)
     json_sha256: Mapped[str] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64))  # of the revision's canonical content (what was signed)

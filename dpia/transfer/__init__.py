@@ -4,4 +4,4 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from dpia.transfer import cli, models  # noqa: F401 - registers the commands and the imported audit table

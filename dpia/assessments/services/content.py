@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, select, union
@@ -120,7 +121,12 @@ class RevisionContent:
 def cells_of(model_row: RowMixin, question: Question) -> dict[str, Any]:
     if isinstance(model_row, TableRow):
         return dict(model_row.cells or {})
-    return {column.key: getattr(model_row, column.key) for column in question.columns}
+    # A typed row keeps a date in a Date column (a measure's due date); cells carry ISO text, as answers do.
+    return {column.key: _cell(getattr(model_row, column.key)) for column in question.columns}
+
+
+def _cell(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _computed(question: Question, cells: Mapping[str, Any], definition: Definition) -> dict[str, Any]:

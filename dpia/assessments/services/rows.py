@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,7 +21,7 @@ from dpia.core.errors import ConflictError, NotFoundError
 from dpia.core.extensions import db
 from dpia.core.permissions import require
 from dpia.permissions import can_edit_revision
-from dpia.questionnaires.rules.definition import Definition, Question, Section
+from dpia.questionnaires.rules.definition import Definition, Question, QuestionType, Section
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,10 @@ def apply_cells(model_row: RowMixin, question: Question, values: Mapping[str, An
     if isinstance(model_row, TableRow):
         model_row.cells = {k: v for k, v in values.items() if v is not None}
         return
+    dates = {column.key for column in question.columns if column.type is QuestionType.DATE}
     for key, value in values.items():
-        setattr(model_row, key, value)
+        # Cells carry dates as ISO text; a typed row stores them in a Date column.
+        setattr(model_row, key, date.fromisoformat(value) if key in dates and isinstance(value, str) else value)
     if isinstance(model_row, Risk):
         model = definition.risk_model
         model_row.risk_model_key = model.key if model else "none"

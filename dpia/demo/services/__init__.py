@@ -36,6 +36,7 @@ from dpia.demo.live_facial_recognition import (
     VAN_DRAFT_ANSWERS,
 )
 from dpia.demo.text import RevisionText
+from dpia.documents.services.exports import build_public_files_now
 from dpia.foi.rules import Answer as FoiAnswer
 from dpia.foi.rules import ItemAnswer, NcndProvision
 from dpia.foi.services import ItemInput, answer_item, record_foi_request, record_s22_conclusion
@@ -310,8 +311,9 @@ def _body_worn_video(users: Mapping[str, User], core: QuestionnaireVersion, orga
     set_redaction(actor=dpo, now=_at(20, 2, 2019), content=load_content(revision), target_type=TargetType.QUESTION,
                   target_key="necessity.security", exemption=Exemption.S31_1_A,
                   reason="How footage is protected would help someone trying to get at it.")
-    schedule(actor=dpo, now=_at(22, 2, 2019), content=load_content(revision), publish_at=_at(1, 3, 2019, 9),
-             organisation=organisation)
+    publication = schedule(actor=dpo, now=_at(22, 2, 2019), content=load_content(revision),
+                           publish_at=_at(1, 3, 2019, 9), organisation=organisation)
+    build_public_files_now(publication_id=publication.id, now=_at(22, 2, 2019))  # no worker runs here
 
 
 def _van_draft(users: Mapping[str, User], team: Team, core: QuestionnaireVersion,

@@ -30,6 +30,7 @@ from dpia.core.errors import DomainError
 from dpia.core.extensions import db
 from dpia.core.hashing import sha256
 from dpia.demo.services import DEMO_TEAM, OTHER_TEAM, PUBLISHED_REFERENCE
+from dpia.documents.services import render_docx, render_pdf
 from dpia.publication.models import Publication, PublicationDecision, PublicRetentionRule, Slippage
 from dpia.publication.rules import Scope
 from dpia.publication.services.bundles import render_bundle
@@ -142,6 +143,8 @@ class _Template:
     json: str
     pdf: bytes
     pdf_sha256: str
+    docx: bytes
+    docx_sha256: str
     content_hash: str
     retention: tuple[PublishedRule, ...]  # what the public retention register shows of it
 
@@ -307,7 +310,8 @@ class _Seeder:
             revision_id=revision_id, revision_number=number, decision_id=decision_id, publish_at=publish_at,
             scheduled_at=scheduled, scheduled_by_id=dpo.id, title=title, team_name=team, summary=summary,
             search_text=f"{title} {team} {summary} {' '.join(self.words(40))}".lower(), html=html,
-            html_sha256=sha256(html), pdf=template.pdf, pdf_sha256=template.pdf_sha256, json=data,
+            html_sha256=sha256(html), pdf=template.pdf, pdf_sha256=template.pdf_sha256,
+            docx=template.docx, docx_sha256=template.docx_sha256, json=data,
             json_sha256=sha256(data), content_hash=template.content_hash,
             withdrawn_at=publish_at + timedelta(days=30) if withdrawn else None,
             withdrawn_reason="Replaced by a new assessment" if withdrawn else None,
@@ -334,7 +338,8 @@ def _template(now: datetime, organisation: str) -> _Template:
     bundle = render_bundle(document, changes=None, publication={
         "reference": document.reference, "revision": document.revision, "publish_at": now.isoformat(),
         "scope": Scope.REDACTED.value, "content_hash": document.content_hash})
-    return _Template(document.reference, document.title, bundle.html, bundle.json, bundle.pdf, bundle.pdf_sha256,
+    pdf, docx = render_pdf(document), render_docx(document)
+    return _Template(document.reference, document.title, bundle.html, bundle.json, pdf, sha256(pdf), docx, sha256(docx),
                      document.content_hash, tuple(published_rules(document)))
 
 

@@ -84,6 +84,10 @@ class _Builder:
         if d.conditions:
             self._heading("Conditions of approval", 1)
             self._answer_table(_conditions_table(d))
+        files = doc_model.files_table(d)
+        if files:
+            self._heading("Evidence files", 1)
+            self._answer_table(files)
         buffer = BytesIO()
         self.word.save(buffer)
         return _fixed_times(buffer.getvalue())

@@ -121,6 +121,9 @@ class _Builder:
             parts.append(("sign-off", "Sign-off", self._sign_offs))
         if document.conditions:
             parts.append(("conditions", "Conditions of approval", partial(self._rules, _conditions_table(document))))
+        files = doc_model.files_table(document)
+        if files:
+            parts.append(("evidence-files", "Evidence files", partial(self._rules, files)))
         return parts
 
     def _cover(self) -> list[Flowable]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from dpia.core.dates import day_label
+from dpia.documents.docx.builder import build_docx
 from dpia.documents.model import (  # noqa: F401 - the document types other areas build and read
     ConditionLine,
     Document,
@@ -18,6 +19,7 @@ from dpia.documents.model import (  # noqa: F401 - the document types other area
     Section,
     SignOffInput,
     build_document,
+    document_from_data,
 )
 from dpia.documents.pdf.builder import build_pdf
 
@@ -25,6 +27,11 @@ from dpia.documents.pdf.builder import build_pdf
 def render_pdf(document: Document, *, watermark: str | None = None) -> bytes:
     """The document as an A4 PDF; `watermark` (such as DRAFT) is drawn across every page."""
     return build_pdf(document, watermark=watermark)
+
+
+def render_docx(document: Document) -> bytes:
+    """The document as a Word file."""
+    return build_docx(document, watermark=None)
 
 
 def statement_pdf(*, organisation: str, reference: str, title: str, team: str, regime: str, revision: int,

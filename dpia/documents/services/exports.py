@@ -29,6 +29,7 @@ from dpia.documents.models import ExportKind, ExportStatus, StoredExport
 from dpia.documents.pdf.builder import build_pdf
 from dpia.documents.rules import LEASE, gives_up, retry_delay
 from dpia.permissions import can_view_assessment
+from dpia.publication.services.files import published_document, store_public_file
 from dpia.publication.services.scheduling import document_for
 
 # Part of every document hash: raise a kind's version when its renderer's output changes, so stored
@@ -76,6 +77,9 @@ def export_source(content: RevisionContent, *, organisation: str, kind: ExportKi
     watermark = None if content.revision.state.is_frozen else "DRAFT"
     return ExportSource(kind, document, watermark,
                         sha256(f"{RENDERER_VERSIONS[kind]}\n{watermark!r}\n{document!r}"))
+
+
+PUBLIC_EXTENSIONS = {ExportKind.PUBLIC_PDF: "pdf", ExportKind.PUBLIC_DOCX: "docx"}
 
 
 def internal_pdf_source(content: RevisionContent, *, organisation: str) -> ExportSource:
@@ -167,7 +171,13 @@ def claim_next_export(*, worker: str, now: datetime) -> StoredExport | None:
 
 def current_source(export: StoredExport, *, organisation: str) -> ExportSource | None:
     """Reload the revision and build its document as it is now; None when that is no longer the
-    document this export was asked for (the draft changed meanwhile, or the revision is gone)."""
+    document this export was asked for (the draft changed meanwhile, or the revision is gone).
+
+    A public file is made from the document its publication stored (None once withdrawn)."""
+    if export.kind.is_public:
+        assert export.publication_id is not None
+        document = published_document(export.publication_id)
+        return None if document is None else ExportSource(export.kind, document, None, export.document_hash)
     revision = db.session.get(Revision, export.revision_id)
     if revision is None:
         return None
@@ -177,7 +187,7 @@ def current_source(export: StoredExport, *, organisation: str) -> ExportSource |
 
 def render_export(source: ExportSource) -> bytes:
     """The CPU-heavy part, run by the worker with no transaction open."""
-    if source.kind is ExportKind.INTERNAL_DOCX:
+    if source.kind in (ExportKind.INTERNAL_DOCX, ExportKind.PUBLIC_DOCX):
         return build_docx(source.document, watermark=source.watermark)
     return build_pdf(source.document, watermark=source.watermark)
 
@@ -190,11 +200,16 @@ def drop_export(export: StoredExport) -> None:
 
 def store_export(export: StoredExport, data: bytes, *, now: datetime) -> None:
     """Keep the file, and delete the revision's older finished exports of the same kind, so that
-    drafts edited many times keep one file."""
+    drafts edited many times keep one file. A public file goes into its publication row instead (the
+    export row stays as the record of the build)."""
     export.status = ExportStatus.READY
     export.attempts += 1
-    export.data = data
-    export.sha256 = sha256(data)
+    if export.kind.is_public:
+        assert export.publication_id is not None
+        export.sha256 = store_public_file(export.publication_id, PUBLIC_EXTENSIONS[export.kind], data)
+    else:
+        export.data = data
+        export.sha256 = sha256(data)
     export.size = len(data)
     export.built_at = now
     export.error = None
@@ -215,3 +230,16 @@ def record_export_failure(export: StoredExport, *, now: datetime, error: str) ->
     else:
         export.next_attempt_at = now + retry_delay(export.attempts)
     db.session.flush()
+
+
+def build_public_files_now(*, publication_id: int, now: datetime) -> None:
+    """Build a publication's queued PDF and Word file at once, for commands (the demo, seeding) that
+    run outside any request and want a complete publication when they finish. Flushes only."""
+    exports = db.session.scalars(select(StoredExport).where(
+        StoredExport.publication_id == publication_id, StoredExport.status == ExportStatus.PENDING)).all()
+    for export in exports:
+        source = current_source(export, organisation="")
+        if source is None:
+            drop_export(export)
+        else:
+            store_export(export, render_export(source), now=now)

@@ -1,6 +1,8 @@
-"""Rendering a published bundle once: the full HTML page, the PDF and the JSON, each with its SHA-256.
+"""Rendering a published bundle once: the full HTML page and the JSON, each with its SHA-256.
 
-Public requests serve these stored bytes. Only two markers in the page are replaced per request,
+The PDF and the Word file take seconds for a large assessment, so the worker builds them afterwards
+from the document stored in the JSON (dpia/documents/services/public_files.py). Public requests serve
+these stored bytes. Only two markers in the page are replaced per request,
 with small autoescaped fragments (notices and the revision history), so no Markdown or PDF work
 happens when the public reads a page.
 """
@@ -15,7 +17,7 @@ from typing import Any
 from flask import current_app, render_template, url_for
 
 from dpia.core.hashing import sha256
-from dpia.documents.services import Document, render_pdf
+from dpia.documents.services import Document
 
 NOTICES_MARKER = "<!--dpia:notices-->"
 HISTORY_MARKER = "<!--dpia:history-->"
@@ -25,8 +27,6 @@ HISTORY_MARKER = "<!--dpia:history-->"
 class Bundle:
     html: str
     html_sha256: str
-    pdf: bytes
-    pdf_sha256: str
     json: str
     json_sha256: str
 
@@ -46,7 +46,7 @@ def document_json(document: Document, *, publication: dict[str, Any]) -> str:
 
 
 def render_bundle(document: Document, *, changes: Changes | None, publication: dict[str, Any]) -> Bundle:
-    """Render the three public forms of a document. Needs an app context (templates, URLs)."""
+    """Render the page and the JSON of a public document. Needs an app context (templates, URLs)."""
     reference, number = document.reference, document.revision
     # A fresh, anonymous request context: the stored page must not carry the scheduler's session,
     # name or messages, and the command line (demo) has no request at all.
@@ -55,10 +55,10 @@ def render_bundle(document: Document, *, changes: Changes | None, publication: d
             "public/document.html", doc=document, changes=changes,
             pdf_url=url_for("public.revision_pdf", reference=reference, number=number),
             json_url=url_for("public.revision_json", reference=reference, number=number),
+            docx_url=url_for("public.revision_docx", reference=reference, number=number),
         )
-    pdf = render_pdf(document)
     data = document_json(document, publication=publication)
-    return Bundle(html, sha256(html), pdf, sha256(pdf), data, sha256(data))
+    return Bundle(html, sha256(html), data, sha256(data))
 
 
 def fill_markers(html: str, *, notices: str, history: str) -> str:

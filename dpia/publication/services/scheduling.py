@@ -11,6 +11,7 @@ from dpia.accounts.models import User
 from dpia.assessments.models import Revision
 from dpia.assessments.services.content import RevisionContent, load_content, revision_hash
 from dpia.assessments.services.diff import diff_between
+from dpia.attachments.services import document_files
 from dpia.core.audit.services import record_event
 from dpia.core.dates import day_label
 from dpia.core.errors import ValidationError
@@ -18,6 +19,7 @@ from dpia.core.extensions import db
 from dpia.core.markdown import plain_text
 from dpia.core.permissions import require
 from dpia.documents.services import ConditionLine, Document, RedactionMark, SignOffInput, build_document
+from dpia.documents.services.public_files import queue_public_files
 from dpia.permissions import can_publish
 from dpia.publication.models import Publication, Redaction
 from dpia.publication.rules import (
@@ -61,7 +63,7 @@ def document_for(content: RevisionContent, *, organisation: str, public: bool,
         conditions=[ConditionLine(c.action, c.owner, day_label(c.due_on),
                                   f"Done on {day_label(c.done_at)}" if c.done_at else "Open")
                     for c in conditions_of(revision)],
-        public=public, scope=scope, published_on=published_on)
+        public=public, scope=scope, published_on=published_on, files=document_files(revision))
 
 
 def _previously_published(revision: Revision) -> Revision | None:
@@ -97,7 +99,8 @@ def _sections_with_redactions(content: RevisionContent, redactions: Sequence[Red
 
 def schedule(*, actor: User, now: datetime, content: RevisionContent, publish_at: datetime,
              organisation: str) -> Publication:
-    """Render the public bundle once and store it; the public sees it from `publish_at` on.
+    """Render the public page and JSON once and store them, queueing the PDF and Word file for the
+    worker; the public sees the publication from `publish_at` on.
 
     Reads each revision's content once: this one's (given) and the previously published one's.
     """
@@ -137,15 +140,17 @@ def schedule(*, actor: User, now: datetime, content: RevisionContent, publish_at
         decision_id=decision.id, publish_at=publish_at, scheduled_at=now, scheduled_by_id=actor.id,
         title=document.title, team_name=document.team, summary=plain_text(document.listing_summary)[:1000],
         search_text=" ".join(document.text_parts()).lower(), html=bundle.html, html_sha256=bundle.html_sha256,
-        pdf=bundle.pdf, pdf_sha256=bundle.pdf_sha256, json=bundle.json, json_sha256=bundle.json_sha256,
-        content_hash=document.content_hash)
+        json=bundle.json, json_sha256=bundle.json_sha256, content_hash=document.content_hash)
     db.session.add(publication)
     db.session.flush()
+    # The PDF and the Word file are built by the worker from the document just stored in the JSON.
+    queue_public_files(publication_id=publication.id, revision_id=revision.id, document_hash=bundle.json_sha256,
+                       now=now, actor_id=actor.id)
     store_public_retention(publication, document)  # from the redacted document, never the live rows
     refresh_entries(revision.assessment_id, now=now)
     record_event(actor=actor, now=now, action="publication.schedule", object_type="revision",
                  object_id=revision.id, summary={"publish_at": publish_at.isoformat(), "html": bundle.html_sha256,
-                                                 "pdf": bundle.pdf_sha256, "json": bundle.json_sha256})
+                                                 "json": bundle.json_sha256})
     return publication
 
 

@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
 from jinja2 import Environment
 from werkzeug.http import is_resource_modified
 
@@ -397,12 +397,30 @@ def _stored_file(reference: str, number: int | None, content: Any, digest: Any, 
     return row
 
 
-def _pdf(reference: str, number: int | None) -> Response:
+# The files the worker builds after scheduling: extension -> (content column, digest column, MIME type, name).
+_BUILT_FILES = {
+    "pdf": (Publication.pdf, Publication.pdf_sha256, "application/pdf", "PDF"),
+    "docx": (Publication.docx, Publication.docx_sha256,
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word document"),
+}
+
+
+def _built_file(reference: str, number: int | None, extension: str) -> Response:
+    """A published revision's PDF or Word file; until the worker has built it (a minute after
+    scheduling at most), a 503 page that says so, with Retry-After, which no cache keeps."""
     now = clock.now()
-    row = _stored_file(reference, number, Publication.pdf, Publication.pdf_sha256, now=now)
-    filename = quote(f"{reference}-revision-{row.revision_number}.pdf", safe="")
-    response = Response(row.body or b"", mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    content, digest, mimetype, name = _BUILT_FILES[extension]
+    row = _stored_file(reference, number, content, digest, now=now)
+    if row.digest is None:
+        page = render_template(
+            "public/preparing.html", file_name=name, reference=reference, number=row.revision_number,
+            file_url=url_for(f"public.revision_{extension}", reference=reference, number=row.revision_number),
+            page_url=url_for("public.revision", reference=reference, number=row.revision_number))
+        return Response(page, status=503, mimetype="text/html", headers={"Retry-After": "30"})
+    filename = quote(f"{reference}-revision-{row.revision_number}.{extension}", safe="")
+    response = Response(row.body or b"", mimetype=mimetype)
+    disposition = "inline" if extension == "pdf" else "attachment"
+    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{filename}"
     return _cacheable(response, etag=row.digest, now=now, next_publish_at=row.next_publish_at)
 
 
@@ -421,7 +439,12 @@ def assessment(reference: str):
 
 @bp.route("/register/<reference>.pdf")
 def assessment_pdf(reference: str):
-    return _pdf(reference, None)
+    return _built_file(reference, None, "pdf")
+
+
+@bp.route("/register/<reference>.docx")
+def assessment_docx(reference: str):
+    return _built_file(reference, None, "docx")
 
 
 @bp.route("/register/<reference>.json")
@@ -437,7 +460,12 @@ def revision(reference: str, number: int):
 
 @bp.route("/register/<reference>/<int:number>.pdf")
 def revision_pdf(reference: str, number: int):
-    return _pdf(reference, number)
+    return _built_file(reference, number, "pdf")
+
+
+@bp.route("/register/<reference>/<int:number>.docx")
+def revision_docx(reference: str, number: int):
+    return _built_file(reference, number, "docx")
 
 
 @bp.route("/register/<reference>/<int:number>.json")

@@ -43,6 +43,10 @@ ROW_COLUMNS: dict[RowKind, tuple[Column, ...]] = {
                hint="What you will do to reduce or remove the risk"),
         Column("effect", "Effect on the risk", QuestionType.SINGLE_CHOICE, required=True, options=MEASURE_EFFECTS),
         Column("approved", "Measure approved", QuestionType.YES_NO),
+        # The action plan. Optional, so rows written before these columns existed stay complete.
+        Column("owner", "Owner", QuestionType.SHORT_TEXT,
+               hint="Who is responsible for putting the measure in place: a role rather than a name"),
+        Column("due_on", "Due date", QuestionType.DATE, hint="When the measure should be in place"),
     ),
     RowKind.RETENTION_RULE: (
         Column("data_category", "Data", QuestionType.SHORT_TEXT, required=True,

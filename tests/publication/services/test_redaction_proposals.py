@@ -13,6 +13,7 @@ from dpia.assessments.services.content import load_content
 from dpia.assessments.services.rows import remove_row
 from dpia.core.audit.models import AuditEvent
 from dpia.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from dpia.documents.services.exports import build_public_files_now
 from dpia.publication.models import RegisterEntry
 from dpia.publication.rules import Exemption, TargetType
 from dpia.publication.services.redactions import (
@@ -114,6 +115,7 @@ def test_scheduling_is_refused_until_each_proposal_is_decided_then_confirmed_par
                      reason="Names of staff")
     publication = schedule(actor=setup["dpo"], now=NOW, content=load_content(second),
                            publish_at=NOW - timedelta(days=1), organisation="Org")
+    build_public_files_now(publication_id=publication.id, now=NOW)
     texts = scheduled_text(publication)
     assert {name: ROW_TEXT.lower() in text.lower() for name, text in texts.items()} == dict.fromkeys(texts, False)
     assert "Withheld under FOI Act s.31(1)(b): Tactics still in use" in publication.html  # as confirmed

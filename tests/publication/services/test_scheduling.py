@@ -6,9 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from dpia.assessments.services.content import load_content
 from dpia.core.errors import ConflictError, ValidationError
+from dpia.core.hashing import sha256
+from dpia.documents.models import StoredExport
+from dpia.documents.services.exports import build_public_files_now
 from dpia.publication.rules import Exemption, Scope, TargetType
 from dpia.publication.services.redactions import set_redaction
 from dpia.publication.services.register import register
@@ -60,7 +64,15 @@ def test_schedule_renders_once_and_freezes_redactions(db, setup):
     decide(setup)
     publication = schedule(actor=setup["dpo"], now=NOW, content=load_content(setup["revision"]),
                            publish_at=NOW + timedelta(days=1), organisation="Org")
-    assert publication.pdf.startswith(b"%PDF") and len(publication.html_sha256) == 64
+    # The page and the JSON are stored at once; the PDF and the Word file are left to the worker.
+    assert len(publication.html_sha256) == 64 and publication.pdf is None and publication.docx_sha256 is None
+    queued = db.session.scalars(select(StoredExport).where(StoredExport.publication_id == publication.id)).all()
+    assert sorted((e.kind.value, e.status.value, e.document_hash) for e in queued) == [
+        ("public_docx", "pending", publication.json_sha256), ("public_pdf", "pending", publication.json_sha256)]
+    build_public_files_now(publication_id=publication.id, now=NOW)
+    db.session.refresh(publication)
+    assert publication.pdf.startswith(b"%PDF") and publication.pdf_sha256 == sha256(publication.pdf)
+    assert publication.docx.startswith(b"PK") and publication.docx_sha256 == sha256(publication.docx)
     assert CANARY not in publication.html and CANARY not in publication.json and CANARY not in publication.search_text
     assert "Withheld under FOI Act s.31(1)(a): Tactics" in publication.html
     with pytest.raises(ConflictError):
@@ -86,6 +98,7 @@ def test_conditions_of_approval_are_part_of_the_published_record(db, setup):
     decide(setup)
     publication = schedule(actor=setup["dpo"], now=NOW, content=load_content(revision),
                            publish_at=NOW + timedelta(days=1), organisation="Org")
+    build_public_files_now(publication_id=publication.id, now=NOW)
     assert "Publish the watchlist criteria" in publication.html and "Head of LFR" in publication.html
     conditions = json.loads(publication.json)["document"]["conditions"]
     assert [(c["action"], c["owner"], c["status"]) for c in conditions] == [

@@ -35,6 +35,7 @@ from dpia.review.services.comments import add_comment
 from dpia.review.services.sign_off import record_sign_off
 from dpia.review.services.workflow import transition
 from tests import factories
+from tests.documents.docx.reading import docx_text, xml_parts
 from tests.factories import CLOCK, NOW, Publisher, commit, db_session
 from tests.web import ATOM, feed_entries, pdf_text, register_json, text_of
 
@@ -292,8 +293,9 @@ def test_the_canary_is_in_every_internal_record(world):
 
 # -- C4: every channel answers 404 ----------------------------------------------------------------
 
-CHANNELS = ("/register/{ref}/{n}", "/register/{ref}/{n}.pdf", "/register/{ref}/{n}.json")
-LATEST_CHANNELS = ("/register/{ref}", "/register/{ref}.pdf", "/register/{ref}.json")
+DOCX_MIME_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CHANNELS = ("/register/{ref}/{n}", "/register/{ref}/{n}.pdf", "/register/{ref}/{n}.docx", "/register/{ref}/{n}.json")
+LATEST_CHANNELS = ("/register/{ref}", "/register/{ref}.pdf", "/register/{ref}.docx", "/register/{ref}.json")
 
 
 def test_every_unpublished_revision_is_404_on_every_channel(client, world):
@@ -392,10 +394,13 @@ def crawl(client, start: list[str]) -> dict[str, object]:  # noqa: ANN001
 
 
 def readable_text(response) -> str:  # noqa: ANN001
-    """All the text a response carries: headers, body, and the text inside a PDF."""
+    """All the text a response carries: headers, body, and the text inside a PDF or a Word file (its
+    text as read, and every XML part, document properties included)."""
     text = "\n".join(f"{key}: {value}" for key, value in response.headers.items())
     if response.mimetype == "application/pdf":
         return text + "\n" + pdf_text(response.data)
+    if response.mimetype == DOCX_MIME_TYPE:
+        return text + "\n" + docx_text(response.data) + "\n" + xml_parts(response.data)
     return text + "\n" + response.get_data(as_text=True)
 
 
@@ -409,11 +414,11 @@ def test_the_canary_never_reaches_anonymous_users(client, world):
     responses = crawl(client, explicit)
 
     published_files = [path for path in responses
-                       if re.fullmatch(r"/register/DPIA-[0-9-]+(/\d+)?(\.pdf|\.json)?", path)
+                       if re.fullmatch(r"/register/DPIA-[0-9-]+(/\d+)?(\.pdf|\.docx|\.json)?", path)
                        and responses[path].status_code == 200]
-    # The crawl reached every published revision by following links, in all three forms.
+    # The crawl reached every published revision by following links, in all four forms.
     for reference, number in world.published.items():
-        for suffix in ("", ".pdf", ".json"):
+        for suffix in ("", ".pdf", ".docx", ".json"):
             assert f"/register/{reference}/{number}{suffix}" in published_files, (reference, suffix)
     assert len(responses) > 40
 

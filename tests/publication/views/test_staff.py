@@ -1,14 +1,18 @@
 """Staff publication pages, and the demo's publication facts end to end."""
 
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
+from dpia.documents.tasks import build_next_export
 from dpia.publication.models import Publication, PublicationDecision, Redaction
 from tests import factories
+from tests.documents.docx.reading import docx_text, xml_parts
 from tests.factories import approve
-from tests.web import as_user, csrf_token, sign_in
+from tests.web import as_user, csrf_token, pdf_text, sign_in
 
 REF = "DPIA-2026-400"
 BASE = f"/assessments/{REF}/revisions/1/publication"
@@ -49,6 +53,60 @@ def test_dpo_decides_redacts_previews_and_schedules(app, db, approved):
     assert publication.publish_at.isoformat() == "2030-06-01T08:30:00+00:00"  # 09:30 British Summer Time
     page = dpo.get(BASE).get_data(as_text=True)
     assert "Scheduled</strong>" in page and "Withhold a part" not in page  # frozen once scheduled
+
+
+def test_scheduling_leaves_the_pdf_and_word_file_to_the_worker(app, db, approved, clock):
+    """The scheduling request stores the page and the JSON only; until the worker has built the PDF and
+    the Word file the public gets a 503 that says so, then the files, made from the published document."""
+    dpo = as_user(app, approved["dpo"])
+    token = csrf_token(dpo, BASE)
+    assert dpo.post(f"{BASE}/decision", data={"csrf_token": token, "decided_on": ["11", "12", "2017"],
+                                              "decided_by": "DPO", "scope": "redacted", "planned": "2018-Q2",
+                                              "channel": "Website"}).status_code == 302
+    assert dpo.post(f"{BASE}/redactions", data={"csrf_token": token, "target": "question:basics.name",
+                                                "exemption": "s40_2", "redaction_reason": "Staff names"}
+                    ).status_code == 302
+    with spied_builders() as built:
+        assert dpo.post(f"{BASE}/schedule", data={"csrf_token": token, "publish_date": ["1", "6", "2030"],
+                                                  "publish_time": "09:30"}).status_code == 302
+    assert built == []  # no PDF or Word work in the request
+    clock.set(datetime(2030, 6, 2, tzinfo=UTC))
+    public = app.test_client()
+    for suffix in (".pdf", ".docx", "/1.pdf", "/1.docx"):
+        waiting = public.get(f"/register/{REF}{suffix}")
+        assert waiting.status_code == 503 and waiting.headers["Retry-After"] == "30", suffix
+        assert "is being prepared" in waiting.get_data(as_text=True)
+        assert waiting.headers["Cache-Control"] == "no-store"
+    assert public.get(f"/register/{REF}").status_code == 200  # the page itself is there at once
+
+    with spied_builders() as built:
+        while build_next_export(worker="test"):
+            pass
+    assert sorted(built) == ["docx", "pdf"]
+    pdf, word = public.get(f"/register/{REF}.pdf"), public.get(f"/register/{REF}/1.docx")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert word.status_code == 200 and word.headers["Content-Disposition"].startswith("attachment;")
+    text = docx_text(word.data)
+    assert "Withheld under FOI Act s.40(2): Staff names" in text and "Secret CANARY" not in xml_parts(word.data)
+    assert "Secret CANARY" not in pdf_text(pdf.data)
+    assert public.get(f"/register/{REF}.docx", headers={"If-None-Match": word.headers["ETag"]}).status_code == 304
+
+
+@contextmanager
+def spied_builders() -> Iterator[list[str]]:
+    """Record every PDF and Word file rendered while inside, at reportlab's and python-docx's own entry
+    points, so a render by any route is seen."""
+    from docx.document import Document as WordDocument
+    from reportlab.platypus import BaseDocTemplate
+
+    built: list[str] = []
+    real_build, real_save = BaseDocTemplate.build, WordDocument.save
+    BaseDocTemplate.build = lambda self, *a, **k: (built.append("pdf"), real_build(self, *a, **k))[1]
+    WordDocument.save = lambda self, *a, **k: (built.append("docx"), real_save(self, *a, **k))[1]
+    try:
+        yield built
+    finally:
+        BaseDocTemplate.build, WordDocument.save = real_build, real_save
 
 
 def test_only_the_dpo_changes_publication(app, db, approved):

@@ -1,5 +1,0 @@
-"""The read API's endpoints."""
-
-from flask import Blueprint
-
-bp = Blueprint("api", __name__, url_prefix="/api")

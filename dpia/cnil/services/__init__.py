@@ -1,0 +1,1 @@
+"""CNIL imports: PIAs (`pia`), structures (`structure`), and what they share (`common`)."""
