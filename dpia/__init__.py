@@ -61,6 +61,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         static_folder=str(REPO_ROOT / "static"),
         instance_path=str(REPO_ROOT / "instance"),
     )
+    from dpia.core.templating import FastImportEnvironment
+
+    app.jinja_environment = FastImportEnvironment  # before anything creates `app.jinja_env`
     # Whole numbers in URLs stop at the database's integer range, so a huge id is a 404, not an error.
     app.url_map.converters["int"] = BoundedIntegerConverter
     if isinstance(config, dict):
