@@ -77,8 +77,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # idle timeout; refreshed on each request
-    SESSION_REFRESH_EACH_REQUEST = True
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # idle timeout, enforced on the server
+    # The cookie is re-sent when the session row's last_seen_at moves on, not on every response
+    # (dpia/accounts/views/cookie.py), so its expiry tracks the server's idle deadline.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(days=0)
     REMEMBER_COOKIE_HTTPONLY = True

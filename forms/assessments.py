@@ -168,6 +168,13 @@ def _field(spec: Spec, options: Sequence[Option] | None) -> Field | list[tuple[s
     return StringField(spec.label, widget=TextInput(), description=hint)
 
 
+class LockOnlyForm(FlaskForm):
+    """A form with no questions of its own: the CSRF token and the lock version (a section page whose
+    questions were rendered earlier, a page of table rows)."""
+
+    lock_version = HiddenField()
+
+
 def _form_class(specs: Iterable[Spec], option_lookup: Mapping[str, Sequence[Option] | None]) -> type[FlaskForm]:
     attrs: dict[str, Any] = {"lock_version": HiddenField()}
     for spec in specs:
@@ -198,7 +205,7 @@ def build_form(specs: Sequence[Spec], *, values: Mapping[str, Any], lock_version
                formdata: MultiDict | None = None,
                option_lookup: Mapping[str, Sequence[Option] | None] | None = None) -> FlaskForm:
     """A form for these questions (or columns): stored `values` on first display, else what was posted."""
-    form_class = _form_class(specs, option_lookup or {})
+    form_class = _form_class(specs, option_lookup or {}) if specs else LockOnlyForm
     if formdata is not None:
         return form_class(formdata=formdata)
     form = form_class(formdata=None, data={**_initial(specs, values), "lock_version": str(lock_version)})

@@ -1,9 +1,16 @@
 """The application factory and its configuration."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from dpia import create_app
 from dpia.config import Config, ProductionConfig, TestConfig, config_from_environment
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_test_config_builds_an_isolated_app(app):
@@ -63,3 +70,18 @@ def test_environment_secret_key_wins(monkeypatch):
 
 def test_test_config_is_not_production():
     assert TestConfig.load()["TESTING"] is True
+
+
+def test_a_web_worker_loads_no_document_builder_until_it_builds_a_file(tmp_path):
+    """reportlab, python-docx (with lxml) and jsonschema were a quarter of a web worker's memory:
+    they load with the first PDF, Word file or import, not with the app (and a page can be served first)."""
+    script = ("import sys\nfrom app import create_app\napp = create_app()\n"
+              "assert app.test_client().get('/healthz').status_code == 200\n"
+              "print(sorted(m for m in ('reportlab', 'docx', 'lxml', 'jsonschema') if m in sys.modules))\n"
+              "from dpia.documents.services import render_pdf\nprint('reportlab' in sys.modules)\n")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "SECRET_KEY": "s" * 48,
+           "DPIA_ENV": "local"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "False"]

@@ -25,7 +25,6 @@ from dpia.review.services.queues import (
     unresolved_comment_queue,
     waiting_for_review,
 )
-from forms.accounts.sign_in import SignOutForm
 
 if TYPE_CHECKING:
     from dpia.accounts.models import User
@@ -59,8 +58,8 @@ def navigation() -> list[NavItem]:
 
 @bp.app_context_processor
 def signed_in_frame() -> dict[str, object]:
-    return {"navigation": navigation(),
-            "sign_out_form": SignOutForm() if current_user.is_authenticated else None}
+    # The sign-out button posts the page's CSRF token; no form object is built for it on every page.
+    return {"navigation": navigation(), "show_sign_out": current_user.is_authenticated}
 
 
 Fetch = Callable[["User", datetime, int, int], Page[Any]]

@@ -116,3 +116,24 @@ def test_a_busy_database_does_not_fail_the_page_for_session_bookkeeping(app, db,
     assert client.get("/").status_code == 200
     db.session.refresh(row)
     assert row.last_seen_at == factories.CLOCK + timedelta(minutes=5)
+
+
+def session_cookie(response) -> str | None:
+    """The Set-Cookie header for the session cookie, if the response sends one."""
+    return next((header for header in response.headers.getlist("Set-Cookie")
+                 if header.startswith("dpia_session=")), None)
+
+
+def test_the_cookie_is_sent_again_only_when_the_idle_deadline_moves_on(app, db, clock):
+    """Re-signing the cookie on every page was work for nothing: it follows the server's row instead,
+    whose last_seen_at moves on at most once a minute, and its expiry is the server's idle deadline."""
+    _, client = signed_in_client(app, clock)
+    client.get("/")  # the first page may add the CSRF token to the session
+    clock.set(factories.CLOCK + timedelta(seconds=30))
+    assert session_cookie(client.get("/")) is None
+    clock.set(factories.CLOCK + timedelta(seconds=90))
+    sent = session_cookie(client.get("/"))
+    assert sent is not None
+    assert "Expires=Tue, 01 Dec 2026 12:31:30 GMT" in sent  # 90 seconds after sign-in, plus 30 minutes
+    clock.set(factories.CLOCK + timedelta(seconds=100))
+    assert session_cookie(client.get("/")) is None

@@ -18,6 +18,7 @@ from dpia.accounts.rules import safe_next_path
 from dpia.accounts.services.sessions import SessionLimits, end_session, live_session, start_session
 from dpia.accounts.services.sign_in import SignInRefused, authenticate
 from dpia.accounts.views import auth
+from dpia.accounts.views.cookie import refresh_session_cookie
 from dpia.core import clock
 from dpia.core.errors import ThrottledError
 from dpia.core.extensions import login_manager
@@ -43,10 +44,13 @@ def load_user(user_id: str) -> User | None:
     token = session.get(SESSION_TOKEN_KEY)
     if not isinstance(token, str):
         return None
-    found = live_session(token, user_id, now=clock.now(), limits=session_limits())
+    now = clock.now()
+    found = live_session(token, user_id, now=now, limits=session_limits())
     if found is None:
         return None
     user, g.user_session = found
+    if g.user_session.last_seen_at == now:  # the idle deadline moved on: so does the cookie's expiry
+        refresh_session_cookie()
     return user
 
 

@@ -15,7 +15,16 @@ from typing import Any
 from sqlalchemy import bindparam, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
-from dpia.assessments.models import ROW_MODELS, Answer, Assessment, Revision, RowMixin, SectionSave, TableRow
+from dpia.assessments.models import (
+    ROW_MODELS,
+    Answer,
+    Assessment,
+    Revision,
+    RevisionAddOn,
+    RowMixin,
+    SectionSave,
+    TableRow,
+)
 from dpia.assessments.rules.completeness import Blocker, content_blockers
 from dpia.assessments.rules.content import canonical_document
 from dpia.assessments.rules.progress import SectionProgress, section_progress
@@ -146,8 +155,8 @@ def load_content(revision: Revision) -> RevisionContent:
     locks = dict(db.session.execute(
         select(SectionSave.section_key, SectionSave.lock_version).where(SectionSave.revision_id == revision.id)
     ).all())
-    kinds = {q.row_kind for q in definition.questions if q.is_table}
-    rows: dict[str, list[RowView]] = {q.key: [] for q in definition.questions if q.is_table}
+    kinds = {q.row_kind for q in definition.table_questions}
+    rows: dict[str, list[RowView]] = {q.key: [] for q in definition.table_questions}
     for kind in kinds:
         model = ROW_MODELS[kind]
         for model_row in db.session.scalars(
@@ -167,9 +176,7 @@ def _with_refs(definition: Definition, rows: dict[str, list[RowView]]) -> dict[s
     other rows 1, 2... within their table."""
     risk_number = 0
     labelled: dict[str, list[RowView]] = {}
-    for question in definition.questions:
-        if not question.is_table:
-            continue
+    for question in definition.table_questions:
         labelled[question.key] = []
         for index, row in enumerate(rows.get(question.key, []), start=1):
             if question.row_kind is RowKind.RISK:
@@ -239,8 +246,11 @@ _REVISION_LOOKUP = (
     select(Revision).join(Assessment)
     .where(Assessment.reference == bindparam("reference"), Revision.number == bindparam("number"))
     .options(joinedload(Revision.assessment).joinedload(Assessment.team),
-             # The stored definition is read only when this process has not converted it yet.
-             joinedload(Revision.questionnaire_version).defer(QuestionnaireVersion.definition)))
+             # The stored definitions are read only when this process has not converted them yet.
+             joinedload(Revision.questionnaire_version).defer(QuestionnaireVersion.definition),
+             # The add-ons in the same statement: every revision page builds the combined questionnaire.
+             joinedload(Revision.add_ons).joinedload(RevisionAddOn.questionnaire_version)
+             .defer(QuestionnaireVersion.definition)))
 
 
 def get_visible_revision(actor: Actor, reference: str, number: int) -> Revision:
@@ -248,7 +258,7 @@ def get_visible_revision(actor: Actor, reference: str, number: int) -> Revision:
 
     :raise NotFoundError: as for `get_visible_assessment`, or the assessment has no such revision.
     """
-    revision = db.session.scalar(_REVISION_LOOKUP, {"reference": reference, "number": number})
+    revision = db.session.scalars(_REVISION_LOOKUP, {"reference": reference, "number": number}).unique().first()
     if revision is None or not can_view_assessment(actor, revision.assessment):
         raise NotFoundError(f"{reference} revision {number}")
     return revision

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from dpia.core.dates import day_label
-from dpia.documents.docx.builder import build_docx
+from dpia.documents.builders import build_docx, build_pdf
 from dpia.documents.model import (  # noqa: F401 - the document types other areas build and read
     ConditionLine,
     Document,
@@ -21,7 +21,6 @@ from dpia.documents.model import (  # noqa: F401 - the document types other area
     build_document,
     document_from_data,
 )
-from dpia.documents.pdf.builder import build_pdf
 
 
 def render_pdf(document: Document, *, watermark: str | None = None) -> bytes:

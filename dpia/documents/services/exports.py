@@ -23,10 +23,9 @@ from dpia.core.errors import NotFoundError
 from dpia.core.extensions import db
 from dpia.core.hashing import sha256
 from dpia.core.permissions import Actor
-from dpia.documents.docx.builder import build_docx
+from dpia.documents.builders import build_docx, build_pdf
 from dpia.documents.model import Document
 from dpia.documents.models import ExportKind, ExportStatus, StoredExport
-from dpia.documents.pdf.builder import build_pdf
 from dpia.documents.rules import LEASE, gives_up, retry_delay
 from dpia.permissions import can_view_assessment
 from dpia.publication.services.files import published_document, store_public_file

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from dpia.core.dates import day_label
+from dpia.documents.builders import build_pdf
 from dpia.documents.model import Document, Item, Section
-from dpia.documents.pdf.builder import build_pdf
 
 
 def letter_pdf(*, organisation: str, reference: str, title: str, team: str, regime: str, written_on: datetime,

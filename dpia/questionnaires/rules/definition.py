@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 
@@ -213,9 +214,15 @@ class Definition:
         key = self.key_questions.get(role)
         return self.section(key) if key is not None and role in KEY_SECTIONS else None
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
+        """Every question in order (worked out once: definitions are cached per process and read on
+        every page)."""
         return tuple(q for s in self.sections for q in s.questions)
+
+    @cached_property
+    def table_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.is_table)
 
 
 def combine(core: Definition, add_ons: tuple[Definition, ...] = ()) -> Definition:

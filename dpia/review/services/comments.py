@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from dpia.accounts.models import User
@@ -42,20 +42,27 @@ def comment_threads(revision: Revision) -> list[Thread]:
     return list(threads.values())
 
 
+_OPEN_QUESTION_COMMENTS = (
+    select(Comment)
+    .where(Comment.revision_id == bindparam("revision_id"), Comment.question_key.is_not(None),
+           or_(Comment.parent_id.is_not(None), Comment.resolved_at.is_(None)))
+    .options(joinedload(Comment.author))
+    .order_by(Comment.created_at, Comment.id))
+
+
 def open_threads_by_question(revision: Revision, question_keys: Iterable[str]) -> dict[str, list[Thread]]:
     """The unresolved threads about each of `question_keys` (a section's questions), oldest first.
 
     One query for the whole section, however many comments it has, so a section page can show each
     question's comments beside it.
     """
-    keys = list(question_keys)
+    keys = set(question_keys)
     if not keys:
         return {}
-    comments = db.session.scalars(select(Comment).where(Comment.revision_id == revision.id,
-                                                        Comment.question_key.in_(keys))
-                                  .options(joinedload(Comment.author))
-                                  .order_by(Comment.created_at, Comment.id)).all()
-    threads = {c.id: Thread(c) for c in comments if c.parent_id is None and c.resolved_at is None}
+    # The revision's open comments on any question, picked out here: a list of 60 keys bound into
+    # the statement cost more than the few comments on other sections.
+    comments = db.session.scalars(_OPEN_QUESTION_COMMENTS, {"revision_id": revision.id}).all()
+    threads = {c.id: Thread(c) for c in comments if c.parent_id is None and c.question_key in keys}
     for comment in comments:
         if comment.parent_id in threads:
             threads[comment.parent_id].replies.append(comment)

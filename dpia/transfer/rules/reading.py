@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from functools import cache
 from itertools import islice
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError as SchemaError
+from typing import TYPE_CHECKING, Any
 
 from dpia.core.hashing import canonical_json
 from dpia.transfer.rules.schema import FORMAT, VERSION, export_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError as SchemaError
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # Far deeper than the format needs (a questionnaire definition, the deepest part, is about 10 levels)
@@ -119,13 +121,18 @@ def check_format(document: Any) -> None:
                           f"this service reads version {VERSION}.")
 
 
-_VALIDATOR = Draft202012Validator(export_schema())
+@cache
+def _validator() -> Draft202012Validator:
+    """Built on the first import: jsonschema adds about 10 MB to every web worker that loads it."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(export_schema())
 
 
 def check_schema(document: Any) -> None:
     """Check against the published schema and report the first problem found, in a fixed order."""
     # The first thousand are plenty to choose from; a hostile file could hold millions.
-    found = islice(_VALIDATOR.iter_errors(document), 1000)
+    found = islice(_validator().iter_errors(document), 1000)
     errors = sorted(found, key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if errors:
         raise FileProblem(describe(_deepest(errors[0])))
