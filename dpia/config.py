@@ -65,7 +65,8 @@ class Config:
     ENV_NAME = "local"
     SECRET_KEY: str | None = None  # filled in by `load()`
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping on every checkout: connections that sat idle are pinged (core/database.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     ORGANISATION_NAME = os.environ.get("DPIA_ORGANISATION_NAME", "Northshire Police")

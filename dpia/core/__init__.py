@@ -19,10 +19,6 @@ def init_app(app: Flask) -> None:
     from dpia.core.database import configure_engine
     from dpia.core.extensions import csrf, db, login_manager, migrate
 
-    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
-        # A pre-ping finds connections a restarted server dropped; a SQLite file has no server, and
-        # the ping would be one more round trip on every request.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

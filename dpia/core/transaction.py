@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Flask, Response, g
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -51,6 +52,21 @@ def rollback() -> None:
         db.session.rollback()
     except DBAPIError:  # the connection itself may be gone; the pool replaces it
         log.warning("rollback failed: %s", "the database connection was lost")
+
+
+def reads_outside_a_transaction() -> None:
+    """On PostgreSQL, run this request's statements in autocommit: no BEGIN and no COMMIT round trip.
+
+    Only for requests that read and never write (the public register's pages). At READ COMMITTED
+    every statement takes its own snapshot anyway, so nothing a page sees changes; a request that
+    wrote here would commit each statement on its own, so writers must never call this.
+    Call it before the request's first statement; SQLite is left as it is.
+    """
+    bind = db.session.get_bind()
+    # Only a connection the session takes from the engine itself; one it was handed (bound to a
+    # caller's transaction) keeps its transaction.
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def keep_changes_on_error() -> None:

@@ -11,6 +11,7 @@ from flask import Flask, request, request_finished
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 
+from dpia.core import database
 from dpia.core.extensions import db
 from tests import factories
 from tests.databases import POSTGRES_URL, backends
@@ -187,3 +188,28 @@ def test_a_connection_lost_at_teardown_does_not_replace_the_page(app, signed_in)
     assert response.status_code == 200
     assert "Pat Person" in response.get_data(as_text=True)
     assert signed_in.get("/account").status_code == 200
+
+
+@pytest.mark.postgresql_only  # SQLite has no server to restart
+def test_a_restart_while_the_app_is_quiet_costs_no_page(app, signed_in, monkeypatch):
+    """Connections that sat idle are pinged before use, so the dead ones a restart left are replaced."""
+    monkeypatch.setattr(database, "PING_AFTER_IDLE", 0.0)  # every connection counts as idle
+    assert signed_in.get("/").status_code == 200
+    terminate_connections(app)
+    assert signed_in.get("/").status_code == 200
+
+
+@pytest.mark.postgresql_only
+def test_a_connection_back_in_use_at_once_is_not_pinged(app, signed_in, monkeypatch):
+    """The round trip a ping costs is paid only after idleness, not on every page."""
+    pings: list[object] = []
+    dialect = _engine(app).dialect
+    real_ping = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda connection: pings.append(connection) or real_ping(connection))
+    monkeypatch.setattr(database, "PING_AFTER_IDLE", 3600.0)
+    for _ in range(3):
+        assert signed_in.get("/").status_code == 200
+    assert pings == []
+    monkeypatch.setattr(database, "PING_AFTER_IDLE", 0.0)
+    assert signed_in.get("/").status_code == 200
+    assert pings

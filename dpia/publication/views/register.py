@@ -31,6 +31,7 @@ from dpia.core.csv_export import MIME_TYPE as CSV_MIME_TYPE
 from dpia.core.csv_export import attachment, csv_chunks
 from dpia.core.hashing import sha256
 from dpia.core.pagination import page_number
+from dpia.core.transaction import reads_outside_a_transaction
 from dpia.publication.models import Publication
 from dpia.publication.services import register as service
 from dpia.publication.services.bundles import fill_markers
@@ -47,6 +48,23 @@ MAX_QUERY = 200
 CACHE_SECONDS = 300
 ATOM = "http://www.w3.org/2005/Atom"
 FRAGMENTS = ("public/_notices.html", "public/_history.html")
+
+
+# Pages that only read, for everyone: see `_reads_only`.
+READ_ONLY_ENDPOINTS = frozenset({"public.register", "public.register_json", "public.feed", "public.upcoming",
+                                 "public.retention", "public.retention_json", "public.retention_csv",
+                                 "public.assessment", "public.revision", "public.assessment_json",
+                                 "public.revision_json"})
+
+
+@bp.before_request
+def _reads_only() -> None:
+    """The register's pages read and never write, so a visitor without a session cookie (who has
+    no session row to keep up to date) is served without a transaction: two round trips fewer on
+    PostgreSQL, a third of a 304's time."""
+    if (request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY_ENDPOINTS
+            and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies):
+        reads_outside_a_transaction()
 
 
 @bp.route("/healthz")

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import Flask
 
 from dpia.accounts.rules import Role
 from dpia.assessments.models import Revision
+from dpia.core.clock import set_clock
 from tests import factories
+from tests.databases import backends
 from tests.factories import Publisher, commit, db_session, published
-from tests.web import feed_entries, pdf_text, register_json, text_of
+from tests.web import feed_entries, pdf_text, register_json, sign_in, text_of
 
 NOW = factories.NOW  # what the services are told the time is while the data is built
 CLOCK = factories.CLOCK  # what the public pages are told it is (the `clock` fixture)
@@ -435,3 +439,47 @@ def test_list_pages_do_not_load_stored_files(client, publisher, clock, count_que
     heavy = [statement for statement in counter.statements
              if LARGE_COLUMN.search(statement) and not statement.lstrip().upper().startswith("SELECT COUNT(")]
     assert heavy == [], heavy
+
+
+@pytest.fixture(params=backends())
+def own_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:  # noqa: ANN001
+    """The app on a database of its own, as in production: no test transaction around its requests."""
+    with factories.own_database_app(request.param, tmp_path) as app:
+        set_clock(app, factories.SettableClock(CLOCK))
+        yield app
+
+
+@pytest.mark.postgresql_only  # SQLite's transactions cost no round trip
+def test_anonymous_register_pages_read_without_a_transaction(own_app):
+    """No BEGIN and no COMMIT for a visitor without a session: two round trips of a 304's three."""
+    from psycopg.pq import TransactionStatus
+    from sqlalchemy import event
+
+    from dpia.core.extensions import db
+
+    with own_app.app_context():
+        published(Publisher(), title="Live facial recognition trial", aims="Scan faces at events",
+                  reference="DPIA-2017-004")
+        email = factories.create_user(Role.TEAM_MEMBER).email
+        commit()
+        engine = db.engine
+    seen: list[TransactionStatus] = []
+
+    def status_after(conn, *_details) -> None:  # noqa: ANN001
+        seen.append(conn.connection.dbapi_connection.info.transaction_status)
+
+    client = own_app.test_client()
+    signed_in = own_app.test_client()
+    assert sign_in(signed_in, email, factories.PASSWORD).status_code == 302
+    event.listen(engine, "after_cursor_execute", status_after)
+    try:
+        for path in ("/register", "/register/DPIA-2017-004", "/register.atom"):
+            assert client.get(path).status_code == 200
+        anonymous = list(seen)
+        seen.clear()
+        assert signed_in.get("/register").status_code == 200
+    finally:
+        event.remove(engine, "after_cursor_execute", status_after)
+    assert anonymous and all(status is TransactionStatus.IDLE for status in anonymous)
+    # A visitor with a session may write its row (last seen): a transaction, as on every other page.
+    assert TransactionStatus.INTRANS in seen
