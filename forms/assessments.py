@@ -169,8 +169,8 @@ def _field(spec: Spec, options: Sequence[Option] | None) -> Field | list[tuple[s
 
 
 class LockOnlyForm(FlaskForm):
-    """A form with no questions of its own: the CSRF token and the lock version (a section page whose
-    questions were rendered earlier, a page of table rows)."""
+    """A form with no questions of its own, only the CSRF token and the lock version: a section page
+    whose questions come from the cache. One class, instead of a new one built per request."""
 
     lock_version = HiddenField()
 

@@ -112,7 +112,7 @@ def _socket_has_news(dbapi_connection: Any) -> bool:
 
 
 def configure_engine(engine: Engine, *, method_is_read_only: Callable[[], bool]) -> None:
-    """Apply the SQLite settings multi-worker use needs; leave other databases alone.
+    """Apply the SQLite settings multi-worker use needs; on other databases, ping doubtful connections.
 
     WAL lets readers run beside the one writer and `busy_timeout` makes writers queue. A deferred
     transaction that reads and then writes gets SQLITE_BUSY at once, without waiting, so writes

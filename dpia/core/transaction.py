@@ -62,11 +62,12 @@ def reads_outside_a_transaction() -> None:
     wrote here would commit each statement on its own, so writers must never call this.
     Call it before the request's first statement; SQLite is left as it is.
     """
-    bind = db.session.get_bind()
+    session = db.session()
+    bind = session.get_bind()
     # Only a connection the session takes from the engine itself; one it was handed (bound to a
     # caller's transaction) keeps its transaction.
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql" and not db.session().in_transaction():
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def keep_changes_on_error() -> None:

@@ -258,7 +258,7 @@ def get_visible_revision(actor: Actor, reference: str, number: int) -> Revision:
 
     :raise NotFoundError: as for `get_visible_assessment`, or the assessment has no such revision.
     """
-    revision = db.session.scalars(_REVISION_LOOKUP, {"reference": reference, "number": number}).unique().first()
+    revision = db.session.scalars(_REVISION_LOOKUP, {"reference": reference, "number": number}).unique().one_or_none()
     if revision is None or not can_view_assessment(actor, revision.assessment):
         raise NotFoundError(f"{reference} revision {number}")
     return revision

@@ -14,10 +14,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event
 
 from dpia.accounts.rules import Role
 from dpia.assessments.models import Revision
 from dpia.core.clock import set_clock
+from dpia.core.extensions import db as _db
 from tests import factories
 from tests.databases import backends
 from tests.factories import Publisher, commit, db_session, published
@@ -452,17 +455,12 @@ def own_app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:  # noq
 @pytest.mark.postgresql_only  # SQLite's transactions cost no round trip
 def test_anonymous_register_pages_read_without_a_transaction(own_app):
     """No BEGIN and no COMMIT for a visitor without a session: two round trips of a 304's three."""
-    from psycopg.pq import TransactionStatus
-    from sqlalchemy import event
-
-    from dpia.core.extensions import db
-
     with own_app.app_context():
         published(Publisher(), title="Live facial recognition trial", aims="Scan faces at events",
                   reference="DPIA-2017-004")
         email = factories.create_user(Role.TEAM_MEMBER).email
         commit()
-        engine = db.engine
+        engine = _db.engine
     seen: list[TransactionStatus] = []
 
     def status_after(conn, *_details) -> None:  # noqa: ANN001
