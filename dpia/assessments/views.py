@@ -39,7 +39,7 @@ from dpia.core.error_pages import render_error
 from dpia.core.errors import NotFoundError
 from dpia.core.hashing import sha256
 from dpia.core.pagination import page_number
-from dpia.core.transaction import attempt
+from dpia.core.transaction import attempt, reads_only
 from dpia.permissions import can_edit_revision, can_read_foi
 from dpia.questionnaires.rules.definition import Question, Section
 from dpia.questionnaires.services import add_on_questionnaires
@@ -79,6 +79,7 @@ def new():
 
 
 @bp.route("/<reference>")
+@reads_only
 def show(reference: str):
     """The assessment and its revisions, newest first, 20 to a page."""
     assessment = find_visible_assessment(current_user, reference)
@@ -94,6 +95,7 @@ def show(reference: str):
 
 
 @bp.route("/<reference>/revisions/<int:number>")
+@reads_only
 def task_list(reference: str, number: int):
     revision = get_visible_revision(current_user, reference, number)
     content = load_content(revision)
@@ -104,6 +106,7 @@ def task_list(reference: str, number: int):
 
 
 @bp.route("/<reference>/revisions/<int:number>/check")
+@reads_only
 def check_answers(reference: str, number: int):
     revision = get_visible_revision(current_user, reference, number)
     content = load_content(revision)
@@ -114,6 +117,7 @@ def check_answers(reference: str, number: int):
 
 
 @bp.route("/<reference>/revisions/<int:number>/sections/<section_key>", methods=["GET", "POST"])
+@reads_only
 def section(reference: str, number: int, section_key: str):
     content = load_content(get_editable_revision(current_user, reference, number))
     section = content.definition.section(section_key)
@@ -208,10 +212,10 @@ def _section_page(content: RevisionContent, section: Section, questions: list[Qu
         questions_html = get_template_attribute("assessments/_section_questions.html", "section_questions")(
             content.revision, content, section, form, content.answers, comments)
         _SECTION_QUESTIONS.put(key, questions_html, len(questions_html))
-    # The questions are already rendered: the form only carries the CSRF token and the lock version.
-    form = build_form([], values={}, lock_version=lock_version)
-    return _render_section(content, section, form, values=content.answers, comments=comments,
-                           questions_html=questions_html)
+    # The questions are already rendered and nothing has failed: the page needs no form object, only
+    # the CSRF token and the lock version as hidden fields (building and rendering a form cost more).
+    return _render_section(content, section, None, values=content.answers, comments=comments,
+                           questions_html=questions_html, lock_version=lock_version)
 
 
 def _table(content: RevisionContent, question_key: str) -> tuple[Section, Question]:
@@ -328,6 +332,7 @@ def upgrade(reference: str, number: int):
 
 
 @bp.route("/<reference>/diff")
+@reads_only
 def diff(reference: str):
     """Compare two revisions: `?from=N&to=M`, by default the latest revision and the one before it."""
     assessment = find_visible_assessment(current_user, reference)
@@ -349,6 +354,7 @@ def diff(reference: str):
 
 
 @bp.route("/<reference>/audit")
+@reads_only
 def audit(reference: str):
     """List the audit events about an assessment and its revisions, newest first, 50 to a page."""
     assessment = find_visible_assessment(current_user, reference)

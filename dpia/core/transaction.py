@@ -19,9 +19,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from dpia.core.extensions import db
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 _HOOKS = "dpia.after_commit"
 _KEEP = "dpia_keep_changes_on_error"
+_READS_ONLY = "dpia_reads_only"
+_AUTOCOMMIT = "AUTOCOMMIT"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -57,9 +61,9 @@ def rollback() -> None:
 def reads_outside_a_transaction() -> None:
     """On PostgreSQL, run this request's statements in autocommit: no BEGIN and no COMMIT round trip.
 
-    Only for requests that read and never write (the public register's pages). At READ COMMITTED
-    every statement takes its own snapshot anyway, so nothing a page sees changes; a request that
-    wrote here would commit each statement on its own, so writers must never call this.
+    Only for requests that read and never write (see `reads_only`). At READ COMMITTED every
+    statement takes its own snapshot anyway, so nothing a page sees changes; a request that wrote
+    here would commit each statement on its own, so an ORM flush is refused (`_refuse_flush`).
     Call it before the request's first statement; SQLite is left as it is.
     """
     session = db.session()
@@ -67,7 +71,36 @@ def reads_outside_a_transaction() -> None:
     # Only a connection the session takes from the engine itself; one it was handed (bound to a
     # caller's transaction) keeps its transaction.
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql" and not session.in_transaction():
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        session.connection(execution_options={"isolation_level": _AUTOCOMMIT})
+
+
+def outside_a_transaction() -> bool:
+    """Whether the current unit of work runs in autocommit, where a savepoint cannot be taken and a
+    single statement commits on its own (the one bookkeeping write a read-only page may make)."""
+    session = db.session()
+    return (session.in_transaction()
+            and session.connection().get_execution_options().get("isolation_level") == _AUTOCOMMIT)
+
+
+def reads_only(view: F) -> F:
+    """Mark a view whose GET and HEAD answers only read: on PostgreSQL they run outside a transaction,
+    signed in or not (two round trips fewer). Its other methods keep their transaction. Put it under
+    the route decorator."""
+    setattr(view, _READS_ONLY, True)
+    return view
+
+
+def _read_marked_views_outside_a_transaction() -> None:
+    if request.method in ("GET", "HEAD") and getattr(current_app.view_functions.get(request.endpoint or ""),
+                                                      _READS_ONLY, False):
+        reads_outside_a_transaction()
+
+
+def _refuse_flush(session: Session, _context: object, _instances: object) -> None:
+    """An ORM write in autocommit would commit row by row, without its audit row: a programming
+    error in a view marked `reads_only`, caught before anything is written."""
+    if outside_a_transaction():
+        raise RuntimeError("a view marked reads_only tried to write; remove the mark or the write")
 
 
 def keep_changes_on_error() -> None:
@@ -123,6 +156,10 @@ def init_app(app: Flask) -> None:
     """
     app.after_request(_finish_request)
     app.teardown_request(_end_request)
+    # First of all the before-request hooks: the sign-in check's session lookup is the first statement.
+    app.before_request_funcs.setdefault(None, []).insert(0, _read_marked_views_outside_a_transaction)
+    if not event.contains(db.session, "before_flush", _refuse_flush):  # one session class for every app
+        event.listen(db.session, "before_flush", _refuse_flush)
 
 
 def in_transaction(function: F) -> F:

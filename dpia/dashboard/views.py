@@ -15,6 +15,7 @@ from dpia import permissions
 from dpia.assessments.services.assessments import visible_assessment_summaries
 from dpia.core import clock
 from dpia.core.pagination import Page, page_number
+from dpia.core.transaction import reads_only
 from dpia.foi.services import foi_deadlines
 from dpia.publication.services.upcoming import overdue_publications
 from dpia.review.services.conditions import open_conditions
@@ -111,6 +112,7 @@ BY_KEY = {queue.key: queue for queue in QUEUES}
 
 
 @bp.route("/")
+@reads_only
 def index():
     """Each queue goes to the people who act on it: reviewers and DPOs see what waits for review, the DPO
     what awaits advice, approvers what awaits a decision, teams and approvers the open conditions.
@@ -123,6 +125,7 @@ def index():
 
 
 @bp.route("/queues/<key>")
+@reads_only
 def queue(key: str):
     """One queue in full, 50 to a page (403 for a queue that is not the user's to work)."""
     chosen = BY_KEY.get(key)

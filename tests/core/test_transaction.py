@@ -16,7 +16,7 @@ from dpia.core import security
 from dpia.core.cli import TransactionalGroup, fail
 from dpia.core.errors import ConflictError
 from dpia.core.extensions import db
-from dpia.core.transaction import after_commit, attempt, keep_changes_on_error
+from dpia.core.transaction import after_commit, attempt, keep_changes_on_error, outside_a_transaction, reads_only
 from tests import factories
 from tests.databases import backends, fresh_database
 
@@ -25,7 +25,8 @@ from tests.databases import backends, fresh_database
 def app(request: pytest.FixtureRequest, tmp_path, monkeypatch) -> Iterator[tuple[Flask, list[str]]]:  # noqa: ANN001
     """An app on a database of its own, with routes that write a team and then succeed or fail."""
     monkeypatch.setattr(security, "PUBLIC_ENDPOINTS",
-                        security.PUBLIC_ENDPOINTS | {"ok", "refused", "raises", "throttled", "attempted"})
+                        security.PUBLIC_ENDPOINTS | {"ok", "refused", "raises", "throttled", "attempted", "reads",
+                                                                 "marked_but_writes"})
     with fresh_database(request.param, tmp_path) as url:
         app = factories.make_app(url, TESTING=False, WTF_CSRF_ENABLED=False)
         woken: list[str] = []
@@ -65,6 +66,18 @@ def app(request: pytest.FixtureRequest, tmp_path, monkeypatch) -> Iterator[tuple
             except ConflictError:
                 write("after")
             return "shown"
+
+        @app.route("/reads", methods=["GET", "POST"])
+        @reads_only
+        def reads():
+            db.session.scalars(select(Team.name)).all()
+            return "outside" if outside_a_transaction() else "inside"
+
+        @app.get("/marked-but-writes")
+        @reads_only
+        def marked_but_writes():
+            write("marked")
+            return "written"
 
         group = TransactionalGroup("t")
 
@@ -132,3 +145,21 @@ def test_a_command_commits_once_or_rolls_back_when_it_fails(app):
     assert bad.exit_code == 1 and "Error: that cannot be done" in bad.output
     assert team_names(flask_app) == ["command"]
     assert woken == ["command"]
+
+
+def test_a_view_marked_reads_only_answers_get_outside_a_transaction_on_postgresql(app):
+    """No BEGIN and no COMMIT round trip for its GET; its POST keeps a transaction; SQLite is as it was."""
+    flask_app, _woken = app
+    client = flask_app.test_client()
+    postgresql = flask_app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    assert client.get("/reads").get_data(as_text=True) == ("outside" if postgresql else "inside")
+    assert client.post("/reads").get_data(as_text=True) == "inside"
+
+
+@pytest.mark.postgresql_only  # SQLite keeps its transaction, so the write is allowed there
+def test_a_view_marked_reads_only_that_writes_is_stopped_before_it_writes(app):
+    """In autocommit a write would commit on its own, without the rest of its unit of work."""
+    flask_app, woken = app
+    assert flask_app.test_client().get("/marked-but-writes").status_code == 500
+    assert team_names(flask_app) == []
+    assert woken == []

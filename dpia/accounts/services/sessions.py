@@ -17,6 +17,7 @@ from dpia.core.audit.services import record_event
 from dpia.core.extensions import db
 from dpia.core.hashing import sha256
 from dpia.core.security_log import log_security_event
+from dpia.core.transaction import outside_a_transaction
 
 # `last_seen_at` is written at most this often, so browsing does not write on every request; the
 # idle timeout is therefore exact to within this much.
@@ -86,9 +87,13 @@ def _write_if_free(session_row: UserSession, column: str, value: datetime) -> No
     (SQLITE_BUSY; the busy timeout cannot help). The page must not fail for bookkeeping: the next
     request writes it instead, and an expired session is refused whether or not it was marked ended.
     """
+    statement = update(UserSession).where(UserSession.id == session_row.id).values({column: value})
     try:
-        with db.session.begin_nested():
-            db.session.execute(update(UserSession).where(UserSession.id == session_row.id).values({column: value}))
+        if outside_a_transaction():  # a read-only page on PostgreSQL: the one statement commits alone
+            db.session.execute(statement)
+        else:
+            with db.session.begin_nested():
+                db.session.execute(statement)
     except OperationalError:
         return
     set_committed_value(session_row, column, value)
