@@ -194,7 +194,7 @@ def _section_questions_key(content: RevisionContent, section: Section, comments:
     return sha256(json.dumps({
         "user": current_user.id, "reference": revision.assessment.reference, "revision": revision.id,
         "number": revision.number, "section": section.key, "versions": [v.content_hash for v in versions],
-        "answers": content.answers,
+        "answers": content.answers_fingerprint(),
         "rows": {key: [[row.uid, row.ref, row.cells, row.computed] for row in rows]
                  for key, rows in content.rows.items()},
         "comments": {key: [[said(t.comment), [said(r) for r in t.replies]] for t in threads]
@@ -214,7 +214,8 @@ def _section_page(content: RevisionContent, section: Section, questions: list[Qu
         _SECTION_QUESTIONS.put(key, questions_html, len(questions_html))
     # The questions are already rendered and nothing has failed: the page needs no form object, only
     # the CSRF token and the lock version as hidden fields (building and rendering a form cost more).
-    return _render_section(content, section, None, values=content.answers, comments=comments,
+    # The answers are only in `questions_html`: on a cache hit they are never decoded.
+    return _render_section(content, section, None, values=None, comments=comments,
                            questions_html=questions_html, lock_version=lock_version)
 
 

@@ -7,12 +7,15 @@ whatever the number of questions or rows.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, null, select, type_coerce, union, union_all
+from sqlalchemy import Integer, Text, bindparam, cast, null, select, type_coerce, union, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from dpia.assessments.models import (
@@ -59,9 +62,27 @@ class RevisionContent:
 
     revision: Revision
     definition: Definition
-    answers: dict[str, Any]
+    # Each answer's JSON as stored, decoded on first use of `answers`: a section page whose questions
+    # come from the cache only needs to know whether they changed (`answers_fingerprint`).
+    stored_answers: dict[str, str | None]
     rows: dict[str, list[RowView]]
     section_locks: dict[str, int]
+
+    @cached_property
+    def answers(self) -> dict[str, Any]:
+        """The answers by question key (a save updates this dict with what it stored)."""
+        return {key: None if text is None else json.loads(text) for key, text in self.stored_answers.items()}
+
+    def answers_fingerprint(self) -> str:
+        """A digest that changes whenever an answer does: of the stored text while nothing has decoded
+        it, else of the decoded answers (which a save may have changed since). Either names the
+        answers exactly; the two only differ in cost."""
+        if "answers" in self.__dict__:
+            return sha256(canonical_json(self.answers))
+        digest = hashlib.sha256()
+        for key in sorted(self.stored_answers):  # JSON text has no NUL of its own: it separates safely
+            digest.update(f"{key}\0{self.stored_answers[key]}\0".encode())
+        return digest.hexdigest()
 
     @property
     def row_cells(self) -> dict[str, list[Mapping[str, Any]]]:
@@ -148,9 +169,11 @@ def _computed(question: Question, cells: Mapping[str, Any], definition: Definiti
 
 
 # The answers and the section save counters in one statement (one round trip fewer on every revision
-# page): an answer row has no lock, a counter row no value. Built once, like the lookups below.
+# page): an answer row has no lock, a counter row no value. Answers come as their stored JSON text,
+# decoded only when used. Built once, like the lookups below.
 _ANSWERS_AND_LOCKS = union_all(
-    select(Answer.question_key.label("key"), Answer.value.label("value"), type_coerce(null(), Integer).label("lock"))
+    select(Answer.question_key.label("key"), cast(Answer.value, Text).label("value"),
+           type_coerce(null(), Integer).label("lock"))
     .where(Answer.revision_id == bindparam("revision_id")),
     select(SectionSave.section_key, null(), SectionSave.lock_version)
     .where(SectionSave.revision_id == bindparam("revision_id")),
@@ -160,11 +183,11 @@ _ANSWERS_AND_LOCKS = union_all(
 def load_content(revision: Revision) -> RevisionContent:
     """Load a revision's answers, rows and section counters (queries do not grow with content)."""
     definition = revision_definition(revision)
-    answers: dict[str, Any] = {}
+    answers: dict[str, str | None] = {}
     locks: dict[str, int] = {}
-    for key, value, lock in db.session.execute(_ANSWERS_AND_LOCKS, {"revision_id": revision.id}):
+    for key, text, lock in db.session.execute(_ANSWERS_AND_LOCKS, {"revision_id": revision.id}):
         if lock is None:
-            answers[key] = value
+            answers[key] = text
         else:
             locks[key] = lock
     kinds = {q.row_kind for q in definition.table_questions}
