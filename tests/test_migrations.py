@@ -157,3 +157,26 @@ def test_the_identity_migration_ends_open_sessions_and_keeps_accounts(empty_app)
             connection.execute(text("UPDATE \"user\" SET password_hash = NULL WHERE id = 1"))
         downgrade(revision="3d9f2a7c1e44")
         assert scalar("SELECT password_hash FROM \"user\" WHERE id = 1") == "!"
+
+
+def test_the_scheduled_flag_is_filled_in_from_the_publications_that_exist(empty_app):
+    """e7f3c0d5b7a6: a decision whose revision has a publication is marked scheduled, others are not."""
+    from sqlalchemy import text
+
+    from tests import factories
+
+    with empty_app.app_context():
+        upgrade()
+        publisher = factories.Publisher()
+        decided = publisher.draft(title="Decided only", reference="DPIA-2031-001")
+        publisher.approve(decided)
+        decided_id = publisher.decide(decided).id
+        scheduled_id = publisher.publish(publisher.draft(title="Scheduled", reference="DPIA-2031-002"),
+                                         factories.NOW).decision_id
+        factories.commit()
+        db.session.remove()
+        downgrade(revision="e6e1a8b3f5d4")
+        upgrade()
+        with db.engine.connect() as connection:
+            flags = dict(connection.execute(text("SELECT id, scheduled FROM publication_decision")).all())
+    assert flags == {decided_id: False, scheduled_id: True}

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -32,6 +33,8 @@ class PublicationDecision(db.Model):
     """
 
     __tablename__ = "publication_decision"
+    # The decisions whose revision has nothing scheduled yet, without reading the others (upcoming.py).
+    __table_args__ = (Index("ix_publication_decision_scheduled_revision_id", "scheduled", "revision_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"), index=True)
@@ -42,6 +45,9 @@ class PublicationDecision(db.Model):
     channel: Mapped[str] = mapped_column(String(300))
     recorded_at: Mapped[datetime]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    # Whether the revision's publication has been scheduled (set on all its decisions when it is, and on
+    # any recorded after): the list of what is still planned then never passes over the public ones.
+    scheduled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     revision: Mapped[Revision] = relationship()
     recorded_by: Mapped[User] = relationship()

@@ -211,12 +211,15 @@ class _Seeder:
                        content_hash=CONTENT_HASH_PLACEHOLDER)
         self.chain.add(at, dpo.id, "sign_off.record", "revision", revision_id, {"kind": "dpo_advice"})
 
-    def decision_to_publish(self, revision_id: int, at: datetime, planned: str, *, slipped: bool = False) -> int:
+    def decision_to_publish(self, revision_id: int, at: datetime, planned: str, *, slipped: bool = False,
+                            scheduled: bool = False) -> int:
+        """A decision; `scheduled` when the revision's publication is added with it (as scheduling marks it)."""
         decision_id = self.ids.take(PublicationDecision.__table__)
         dpo = self.users["dpo"]
         self.batch.add(PublicationDecision.__table__, id=decision_id, revision_id=revision_id, decided_on=at.date(),
                        decided_by="Data Protection Officer", scope=Scope.FULL, planned=planned,
-                       channel="Publication scheme (website)", recorded_at=at, recorded_by_id=dpo.id)
+                       channel="Publication scheme (website)", recorded_at=at, recorded_by_id=dpo.id,
+                       scheduled=scheduled)
         self.chain.add(at, dpo.id, "publication.decide", "revision", revision_id, {"planned": planned})
         if slipped:
             later = at + timedelta(days=120)
@@ -291,7 +294,7 @@ class _Seeder:
             revision_id = self.revision(assessment_id, number, state, approved_at - timedelta(days=30),
                                         submitted=approved_at - timedelta(days=20), approved=approved_at,
                                         based_on=previous)
-            decision_id = self.decision_to_publish(revision_id, approved_at, at.date().isoformat())
+            decision_id = self.decision_to_publish(revision_id, approved_at, at.date().isoformat(), scheduled=True)
             self.publication(template, reference, assessment_id=assessment_id, revision_id=revision_id, number=number,
                              decision_id=decision_id, publish_at=at, title=title, team=team.name,
                              summary=summary, withdrawn=withdrawn and number == len(revisions))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from dpia.accounts.models import User
@@ -16,7 +16,7 @@ from dpia.core.lookups import row_of_revision
 from dpia.core.partial_dates import PartialDate
 from dpia.core.permissions import require
 from dpia.permissions import can_publish
-from dpia.publication.models import PublicationDecision, Slippage
+from dpia.publication.models import Publication, PublicationDecision, Slippage
 from dpia.publication.rules import (
     Scope,
     check_plan,
@@ -59,9 +59,10 @@ def record_decision(*, actor: User, now: datetime, revision: Revision, decided_o
         problems.append("Enter where it will be published")
     if problems:
         raise ValidationError("; ".join(problems))
+    scheduled = db.session.scalar(select(exists().where(Publication.revision_id == revision.id)))
     decision = PublicationDecision(revision_id=revision.id, decided_on=decided_on, decided_by=decided_by.strip(),
                                    scope=scope, planned=planned, channel=channel.strip(), recorded_at=now,
-                                   recorded_by_id=actor.id)
+                                   recorded_by_id=actor.id, scheduled=bool(scheduled))
     db.session.add(decision)
     db.session.flush()
     record_event(actor=actor, now=now, action="publication.decide", object_type="revision", object_id=revision.id,

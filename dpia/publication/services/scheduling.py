@@ -142,6 +142,8 @@ def schedule(*, actor: User, now: datetime, content: RevisionContent, publish_at
         search_text=" ".join(document.text_parts()).lower(), html=bundle.html, html_sha256=bundle.html_sha256,
         json=bundle.json, json_sha256=bundle.json_sha256, content_hash=document.content_hash)
     db.session.add(publication)
+    for earlier in decisions:  # what is still planned is found without passing over this one again
+        earlier.scheduled = True
     db.session.flush()
     # The PDF and the Word file are built by the worker from the document just stored in the JSON.
     queue_public_files(publication_id=publication.id, revision_id=revision.id, document_hash=bundle.json_sha256,

@@ -5,7 +5,8 @@ each revision's latest decision (a window), its plan in force (the latest slippa
 decision's), whether the plan has run out, the order, the total and the page. Plans are stored in
 their canonical forms (2018-06-30, 2018-06, 2018-Q2, undecided), each of which sorts as text within its
 kind, so comparing a plan with today written in the same form tells whether its period has ended.
-Nothing extra is stored.
+Each decision stores whether its revision's publication is scheduled, so the revisions still waiting
+are found without a pass over the published ones.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, false, func, literal, or_, select, union
 
 from dpia.assessments.models import Assessment, Revision
 from dpia.assessments.services.assessments import page_of
@@ -42,11 +43,13 @@ class UpcomingItem:
 
 def _plans(now: datetime) -> Any:
     """Each revision's latest decision that is not public yet: neither scheduled before `now` nor withdrawn."""
-    # Only revisions still waiting, found from two index-only scans, before any decision is ranked:
-    # nearly every decision on a large register belongs to a revision that is public already.
-    settled = select(Publication.revision_id).where(or_(Publication.publish_at <= now,
-                                                        Publication.withdrawn_at.is_not(None)))
-    waiting = select(PublicationDecision.revision_id).except_(settled)
+    # Only revisions still waiting, before any decision is ranked: nearly every decision on a large
+    # register belongs to a revision that is public already, and neither part reads those. The
+    # decided-but-unscheduled come from the index led by `scheduled`; the scheduled-but-future from
+    # the index on `publish_at`, read from `now` on.
+    unscheduled = select(PublicationDecision.revision_id).where(PublicationDecision.scheduled == false())
+    future = select(Publication.revision_id).where(Publication.publish_at > now, Publication.withdrawn_at.is_(None))
+    waiting = union(unscheduled, future)
     ranked = (select(PublicationDecision.id, func.row_number().over(
         partition_by=PublicationDecision.revision_id,
         order_by=(PublicationDecision.recorded_at.desc(), PublicationDecision.id.desc())).label("rank"))

@@ -144,6 +144,8 @@ def import_publication_parts(revision: Revision, data: dict[str, Any], people: P
         scheduled_by_id=people.account(item["scheduled_by"], now=now),
         withdrawn_by_id=people.account(item["withdrawn_by"], now=now))
     db.session.add(publication)
+    for decision in decisions.values():
+        decision.scheduled = True
     db.session.flush()
     if publication.pdf is None or getattr(publication, "docx", b"") is None:  # the worker had not built them
         queue_public_files(publication_id=publication.id, revision_id=revision.id,

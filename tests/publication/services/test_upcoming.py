@@ -95,3 +95,20 @@ def test_pages_hold_what_was_asked_with_the_total(db):
     first, last = upcoming(now, per_page=5), upcoming(now, number=3, per_page=5)
     assert (first.total, len(first.items), len(last.items), first.pages) == (12, 5, 2, 3)
     assert [i.planned.canonical for i in first.items] == [f"2018-{m:02d}" for m in range(1, 6)]
+
+
+def test_scheduling_marks_the_decisions_so_the_plan_is_read_from_the_schedule(db):
+    """Decided revisions are found by the `scheduled` flag, scheduled ones by `publish_at`: the plan
+    shows until its time, then the revision is public and out of the list."""
+    publisher = factories.Publisher()
+    decided = publisher.draft(title="Decided, not scheduled", reference="DPIA-2031-001")
+    publisher.approve(decided)
+    decision = publisher.decide(decided)
+    scheduled = publisher.draft(title="Scheduled", reference="DPIA-2031-002")
+    at = factories.NOW + timedelta(days=3)
+    publication = publisher.publish(scheduled, at)
+    first = factories.db_session().get(PublicationDecision, publication.decision_id)
+    assert decision.scheduled is False and first.scheduled is True
+    before, after = at - timedelta(minutes=1), at + timedelta(minutes=1)
+    assert {item.reference for item in upcoming(before).items} == {"DPIA-2031-001", "DPIA-2031-002"}
+    assert {item.reference for item in upcoming(after).items} == {"DPIA-2031-001"}
