@@ -127,3 +127,27 @@ def test_approver_dashboard_statement_count_does_not_grow_with_conditions(client
     assert body.count("Condition 3") == 6  # the first 20 of 31, soonest due first
     assert "Showing the first 20 of 31" in body
     assert many.count == few.count
+
+
+def test_reviews_due_are_counted_only_as_far_as_the_cap(client, db, login_as, monkeypatch):
+    """Every approved revision comes due, so on an old register the queue is most of the table: it is
+    read soonest first only as far as the cap, and says there are more."""
+    from datetime import date, timedelta
+
+    from dpia.review.rules.states import RevisionState
+    from dpia.review.services import queues
+
+    monkeypatch.setattr(queues, "REVIEWS_COUNTED", 3)
+    for n in range(5):
+        due = factories.create_assessment(title=f"Due project {n}", state=RevisionState.APPROVED)
+        due.revisions[0].next_review_on = date(2018, 1, 1) + timedelta(days=n)
+    db.session.commit()
+    page = queues.reviews_due(date.today(), per_page=2)
+    assert (page.total, page.more, [item.title for item in page.items]) == (3, True, ["Due project 0",
+                                                                                     "Due project 1"])
+    assert [item.title for item in queues.reviews_due(date.today(), number=2, per_page=2).items] == ["Due project 2"]
+    monkeypatch.setattr(queues, "REVIEWS_COUNTED", 10)
+    assert (queues.reviews_due(date.today(), per_page=2).total, queues.reviews_due(date.today()).more) == (5, False)
+    monkeypatch.setattr(queues, "REVIEWS_COUNTED", 3)
+    login_as(factories.create_user(Role.DPO))
+    assert "of more than 3." in client.get("/").get_data(as_text=True)

@@ -76,6 +76,25 @@ def page_of(query: Select[Any], make: Callable[[tuple[Any, ...]], T], *, number:
     return Page([make(row[:-1]) for row in rows], number, per_page, rows[0].page_of_total if rows else 0)
 
 
+def capped_page_of(query: Select[Any], make: Callable[[tuple[Any, ...]], T], *, order_by: Sequence[Any],
+                   number: int, per_page: int, cap: int) -> Page[T]:
+    """`page_of` for a list that can run to every row of a large table (reviews due, on a register
+    years old): still one statement, but the database reads the list in `order_by` only as far as
+    `cap` + 1 rows, numbering them as it goes, then counts and cuts the page from those. The page says
+    `more` when the list is longer; only pages within `cap` are offered."""
+    ranked = (query.add_columns(func.row_number().over(order_by=order_by).label("page_of_position"))
+              .order_by(*order_by).limit(cap + 1).subquery())
+    columns = [column for column in ranked.c if column.key != "page_of_position"]
+    start = offset(number, per_page)
+    shown = min(per_page, cap - start)  # the row past the cap only says there are more
+    if shown <= 0:
+        return Page([], number, per_page, 0)
+    rows = db.session.execute(select(*columns, func.count().over().label("page_of_total"))
+                              .order_by(ranked.c.page_of_position).limit(shown).offset(start)).all()
+    found = rows[0].page_of_total if rows else 0
+    return Page([make(row[:-1]) for row in rows], number, per_page, min(found, cap), more=found > cap)
+
+
 def find_visible_assessment(actor: Actor, reference: str) -> Assessment:
     """The assessment and its team, without its revisions, for pages that list them a page at a time.
 

@@ -14,11 +14,13 @@ from sqlalchemy import Select, func, select
 
 from dpia.accounts.models import User
 from dpia.assessments.models import Assessment, Revision
-from dpia.assessments.services.assessments import page_of
+from dpia.assessments.services.assessments import capped_page_of, page_of
 from dpia.core.pagination import Page
 from dpia.review.models import Comment, SignOff
 from dpia.review.rules.sign_off import SignOffKind
 from dpia.review.rules.states import OPEN_STATES, RevisionState
+
+REVIEWS_COUNTED = 1000
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,12 @@ def reviews_due(today: date, *, within_days: int = 30, number: int = 1, per_page
     horizon = today + timedelta(days=within_days)
     query = (_queue_query().add_columns(Revision.next_review_on)
              .where(Revision.state == RevisionState.APPROVED, Revision.next_review_on.is_not(None),
-                    Revision.next_review_on <= horizon)
-             .order_by(Revision.next_review_on, Revision.id))
-    return page_of(query, lambda row: QueueItem(*row, overdue=row[5] < today),
-                   number=number, per_page=per_page)
+                    Revision.next_review_on <= horizon))
+    # Every approved revision comes due in time: on a register years old this is most of them, so
+    # it is counted only as far as REVIEWS_COUNTED (the soonest due come first).
+    return capped_page_of(query, lambda row: QueueItem(*row, overdue=row[5] < today),
+                          order_by=(Revision.next_review_on, Revision.id), number=number, per_page=per_page,
+                          cap=REVIEWS_COUNTED)
 
 
 def unresolved_comment_queue(actor: User, *, number: int = 1, per_page: int = 20) -> Page[QueueItem]:
