@@ -41,15 +41,16 @@ class UpcomingItem:
     slipped: int
 
 
-def _plans(now: datetime) -> Any:
-    """Each revision's latest decision that is not public yet: neither scheduled before `now` nor withdrawn."""
+def _plans(now: datetime, *, with_scheduled: bool = True) -> Any:
+    """Each revision's latest decision that is not public yet: neither scheduled before `now` nor withdrawn
+    (only those with nothing scheduled when `with_scheduled` is False)."""
     # Only revisions still waiting, before any decision is ranked: nearly every decision on a large
     # register belongs to a revision that is public already, and neither part reads those. The
     # decided-but-unscheduled come from the index led by `scheduled`; the scheduled-but-future from
     # the index on `publish_at`, read from `now` on.
     unscheduled = select(PublicationDecision.revision_id).where(PublicationDecision.scheduled == false())
     future = select(Publication.revision_id).where(Publication.publish_at > now, Publication.withdrawn_at.is_(None))
-    waiting = union(unscheduled, future)
+    waiting = union(unscheduled, future) if with_scheduled else unscheduled
     ranked = (select(PublicationDecision.id, func.row_number().over(
         partition_by=PublicationDecision.revision_id,
         order_by=(PublicationDecision.recorded_at.desc(), PublicationDecision.id.desc())).label("rank"))
@@ -90,8 +91,8 @@ def _last_day_order(plan: ColumnElement[str]) -> ColumnElement[str | None]:
                 (plan.like("____-__"), plan + "-31"), else_=None)
 
 
-def _listing(now: datetime) -> tuple[Select[Any], ColumnElement[bool], Any]:
-    plans = _plans(now)
+def _listing(now: datetime, *, with_scheduled: bool = True) -> tuple[Select[Any], ColumnElement[bool], Any]:
+    plans = _plans(now, with_scheduled=with_scheduled)
     overdue = _overdue(plans.c.plan, now.date())
     last_day = _last_day_order(plans.c.plan)
     query = (select(plans.c.reference, plans.c.title, plans.c.number, plans.c.decided_on, plans.c.plan,
@@ -115,5 +116,5 @@ def upcoming(now: datetime, *, number: int = 1, per_page: int = 50) -> Page[Upco
 
 def overdue_publications(now: datetime, *, number: int = 1, per_page: int = 20) -> Page[UpcomingItem]:
     """The overdue plans with nothing scheduled: the DPO's to explain and reschedule."""
-    query, overdue, plans = _listing(now)
+    query, overdue, plans = _listing(now, with_scheduled=False)
     return page_of(query.where(overdue, plans.c.publish_at.is_(None)), _item, number=number, per_page=per_page)
