@@ -63,11 +63,13 @@ def terminate_connections(app: Flask) -> None:
 
 
 def terminate(pid: int) -> None:
-    """Kill one server process, from a separate admin connection."""
+    """Kill one server process, from a separate admin connection, and wait until it has gone: the
+    signal is asynchronous, and on a busy machine the next request could otherwise still find the
+    process alive (as a restart would not leave it)."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+            assert connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid}).scalar()
     finally:
         admin.dispose()
 

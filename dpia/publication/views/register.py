@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context, url_for
 from jinja2 import Environment
-from werkzeug.http import is_resource_modified
+from werkzeug.http import http_date, is_resource_modified, quote_etag
 
 from dpia.core import clock
 from dpia.core.caching import BoundedCache
@@ -96,14 +96,29 @@ def _cacheable(response: Response, etag: str | None = None, *, now: datetime, ne
     response.set_etag(etag or sha256(response.get_data()))
     if last_modified is not None:
         response.last_modified = last_modified
-    if not _signed_in_request():
-        response.cache_control.public = True
-        seconds = _fresh_for(now, next_publish_at)
-        if seconds:
-            response.cache_control.max_age = seconds
-        else:
-            response.cache_control.no_cache = True
+    policy = _public_policy(now, next_publish_at)
+    if policy is not None:
+        response.headers["Cache-Control"] = policy
     return response.make_conditional(request)
+
+
+def _public_policy(now: datetime, next_publish_at: datetime | None) -> str | None:
+    """`Cache-Control` for a public response (None for a request with a session cookie: no-store)."""
+    if _signed_in_request():
+        return None
+    seconds = _fresh_for(now, next_publish_at)
+    return f"public, max-age={seconds}" if seconds else "public, no-cache"
+
+
+def _not_modified(etag: str, *, now: datetime, next_publish_at: datetime | None) -> Response:
+    """The 304 for a visitor whose copy is current (the caller checked If-None-Match), as
+    `_cacheable` would answer it, built directly: on the busiest public answer, a fifth of the
+    page's own time went on building a response only to turn it into this."""
+    headers = {"ETag": quote_etag(etag), "Date": http_date()}
+    policy = _public_policy(now, next_publish_at)
+    if policy is not None:
+        headers["Cache-Control"] = policy
+    return Response(status=304, headers=headers, content_type=None)
 
 
 # Rendered listings by (address, register version), per worker process: the same listing is built
@@ -375,7 +390,7 @@ def _published_page(reference: str, number: int | None) -> Response:
         abort(404)
     etag = f"{shown.html_sha256[:40]}.{shown.id}.{published.state()}.{_fragments_version(current_app.jinja_env)}"
     if not is_resource_modified(request.environ, etag=etag):
-        return _cacheable(Response(), etag, now=now, next_publish_at=published.next_publish_at)
+        return _not_modified(etag, now=now, next_publish_at=published.next_publish_at)
     later = [entry for entry in visible if entry.number > shown.number]
     withdrawn_later = [entry for entry in history if not entry.visible and entry.number > shown.number]
     notices = _render("public/_notices.html", reference=reference, shown=shown,
