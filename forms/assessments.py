@@ -7,10 +7,8 @@ The forms render GOV.UK fields and keep what was typed; the answer rules themsel
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -26,41 +24,12 @@ from wtforms.fields.core import Field
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from dpia.assessments.rules.answers import Raw, form_value
+from dpia.core.templating import cached_component, govuk_macro
 from dpia.questionnaires.rules.definition import Column, Condition, Option, Question, QuestionType
 from forms import ThreePartDateField
 
 Spec = Question | Column
 MULTI_PART = {QuestionType.MULTIPLE_CHOICE, QuestionType.DATE}
-
-
-class _Uncacheable(Exception):  # noqa: N818 - a signal, not an error
-    pass
-
-
-def _freeze(value: Any) -> Any:
-    """`value` (the params of a GOV.UK macro) as a hashable key that keeps every distinction the
-    template could see (True and 1 stay apart). Anything but plain data, Markup included, is not cached."""
-    kind = type(value)
-    if kind is dict:
-        return ("d", tuple((key, _freeze(item)) for key, item in value.items()))
-    if kind in (list, tuple):
-        return ("l", tuple(_freeze(item) for item in value))
-    if kind is bool:
-        return ("b", value)
-    if value is None or kind in (str, int):
-        return value
-    raise _Uncacheable
-
-
-def _thaw(key: Any) -> Any:
-    if isinstance(key, tuple):
-        kind, inner = key
-        if kind == "d":
-            return {name: _thaw(item) for name, item in inner}
-        if kind == "l":
-            return [_thaw(item) for item in inner]
-        return inner
-    return key
 
 
 def _merge(base: Any, new: Any) -> Any:
@@ -78,18 +47,6 @@ def _merge(base: Any, new: Any) -> Any:
 # Stands for a field's typed value in a cached rendering; only letters, digits and hyphens, so
 # escaping leaves it as it is and it cannot occur anywhere else in a field's markup.
 _VALUE_HOLE = "dpia-field-value-3f9c1a7e"
-
-
-def _macro(name: str) -> Any:
-    """The GOV.UK macro itself, from its template's module: called outside any page, its output is
-    autoescaped Markup that depends on its params alone."""
-    return getattr(current_app.jinja_env.get_template(f"govuk_frontend_jinja/components/{name}/macro.html").module,
-                   "govuk" + name.title().replace("-", ""))
-
-
-@lru_cache(maxsize=4096)
-def _render_cached(component: str, frozen: Any) -> Markup:
-    return _macro(component)(_thaw(frozen))
 
 
 class _Cached:
@@ -110,12 +67,9 @@ class _Cached:
     def render(self, params: dict[str, Any]) -> Markup:
         value = params.get("value")
         typed = isinstance(value, str) and bool(value)
-        try:
-            html = _render_cached(self.component, _freeze({**params, "value": _VALUE_HOLE} if typed else params))
-        except _Uncacheable:
-            html = None
+        html = cached_component(self.component, {**params, "value": _VALUE_HOLE} if typed else params)
         if html is None or (typed and html.count(_VALUE_HOLE) != 1):  # (a label quoting the hole, say)
-            return _macro(self.component)(params)
+            return govuk_macro(self.component)(params)
         return html.replace(_VALUE_HOLE, value) if typed else html
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import KeysView, MutableMapping
+from functools import lru_cache
 from typing import Any
 
-from flask import Flask, get_template_attribute
+from flask import Flask, current_app
 from flask.templating import Environment
 from markupsafe import Markup
 
-from dpia.core.caching import BoundedCache
 from dpia.core.dates import day_label, utc_label
 from dpia.core.markdown import render_markdown
 from forms import error_summary_items
@@ -41,33 +41,68 @@ class FastImportEnvironment(Environment):
         return TemplateGlobals({} if d is None else d, self.globals)
 
 
-# The GOV.UK Frontend macros `component` renders, by the name templates give them.
-COMPONENT_MACROS = {
-    "back_link": ("govuk_frontend_jinja/components/back-link/macro.html", "govukBackLink"),
-    "button": ("govuk_frontend_jinja/components/button/macro.html", "govukButton"),
-    "service_navigation": ("govuk_frontend_jinja/components/service-navigation/macro.html",
-                           "govukServiceNavigation"),
-}
-_COMPONENTS: BoundedCache[Markup] = BoundedCache(max_entries=1024, max_size=4 * 1024 * 1024)
+class _Uncacheable(Exception):  # noqa: N818 - a signal, not an error
+    pass
+
+
+def _freeze(value: Any) -> Any:
+    """`value` (the params of a GOV.UK macro) as a hashable key that keeps every distinction the
+    template could see (True and 1 stay apart). Anything but plain data, Markup included, is not cached."""
+    kind = type(value)
+    if kind is dict:
+        return ("d", tuple((key, _freeze(item)) for key, item in value.items()))
+    if kind in (list, tuple):
+        return ("l", tuple(_freeze(item) for item in value))
+    if kind is bool:
+        return ("b", value)
+    if value is None or kind in (str, int):
+        return value
+    raise _Uncacheable
+
+
+def _thaw(key: Any) -> Any:
+    if isinstance(key, tuple):
+        kind, inner = key
+        if kind == "d":
+            return {name: _thaw(item) for name, item in inner}
+        if kind == "l":
+            return [_thaw(item) for item in inner]
+        return inner
+    return key
+
+
+def govuk_macro(name: str) -> Any:
+    """The GOV.UK macro of component `name` ("button", "back-link"), from its template's module: called
+    outside any page, its output is autoescaped Markup that depends on its params alone."""
+    return getattr(current_app.jinja_env.get_template(f"govuk_frontend_jinja/components/{name}/macro.html").module,
+                   "govuk" + name.title().replace("-", ""))
+
+
+@lru_cache(maxsize=4096)
+def _render_frozen(name: str, frozen: Any) -> Markup:
+    return govuk_macro(name)(_thaw(frozen))
+
+
+def cached_component(name: str, params: dict[str, Any]) -> Markup | None:
+    """A GOV.UK component rendered once per worker for these params; None when they hold anything but
+    plain data (Markup, say), which the caller then renders itself.
+
+    The macros are general, so each call costs far more than its output (every one imports others
+    and assembles its attributes), while pages call the same ones with the same params on every
+    visit: the form fields of a section, the frame's navigation, a form's buttons.
+    """
+    try:
+        return _render_frozen(name, _freeze(params))
+    except _Uncacheable:
+        return None
 
 
 def component(name: str, params: dict[str, Any]) -> Markup:
-    """A GOV.UK Frontend component, rendered by its macro once per worker for these parameters.
-
-    The macros are general, so each call costs far more than its output (every one imports others
-    and assembles its attributes), while a page calls the same ones with the same parameters on
-    every visit: the frame's navigation and a form's buttons were a tenth of a section page. The
-    key is the parameters' `repr`, which tells Markup from plain text, so what the macro escapes is
-    the same as it would be. Only for parameters that repeat: a value unique to one request (a
-    CSRF token) would only fill the cache, so such a value goes in afterwards (see base.html).
-    """
-    key = f"{name}{params!r}"
-    rendered = _COMPONENTS.get(key)
-    if rendered is None:
-        template, macro = COMPONENT_MACROS[name]
-        rendered = get_template_attribute(template, macro)(params)  # Markup: the environment autoescapes
-        _COMPONENTS.put(key, rendered, len(rendered))
-    return rendered
+    """`cached_component` for templates, rendering uncacheable params directly. Only for params that
+    repeat: a value unique to one request (a CSRF token) would only fill the cache, so such a value
+    goes in afterwards (see base.html)."""
+    rendered = cached_component(name, params)
+    return govuk_macro(name)(params) if rendered is None else rendered
 
 
 def init_app(app: Flask) -> None:

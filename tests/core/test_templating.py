@@ -1,4 +1,4 @@
-"""GOV.UK Frontend components rendered once per set of parameters (`dpia.core.templating.component`)."""
+"""GOV.UK Frontend components rendered once per set of parameters (`dpia.core.templating`)."""
 
 from __future__ import annotations
 
@@ -10,30 +10,32 @@ from markupsafe import Markup
 
 from dpia.accounts.rules import Role
 from dpia.core import templating
-from dpia.core.templating import COMPONENT_MACROS, component
+from dpia.core.templating import component
 from tests import factories
 from tests.web import as_user, text_of
 
 
 @pytest.fixture
 def fresh_components(monkeypatch):
-    """An empty component cache, and a count of the macro calls behind it."""
-    monkeypatch.setattr(templating, "_COMPONENTS", templating.BoundedCache(max_entries=16, max_size=1 << 20))
+    """An empty component cache, and the names of the macros called behind it."""
+    templating._render_frozen.cache_clear()
     calls: list[str] = []
-    real = templating.get_template_attribute
+    real = templating.govuk_macro
 
-    def counted(template: str, name: str):  # noqa: ANN202
-        calls.append(name)
-        return real(template, name)
+    def counted(name: str):  # noqa: ANN202
+        macro = real(name)
+        calls.append(macro.name)
+        return macro
 
-    monkeypatch.setattr(templating, "get_template_attribute", counted)
-    return calls
+    monkeypatch.setattr(templating, "govuk_macro", counted)
+    yield calls
+    templating._render_frozen.cache_clear()
 
 
 def test_a_component_is_what_its_macro_renders_and_is_rendered_once(app, fresh_components):
     params = {"text": "Save and return to the task list", "name": "action", "value": "save"}
     with app.test_request_context():
-        direct = get_template_attribute(*COMPONENT_MACROS["button"])(params)
+        direct = get_template_attribute("govuk_frontend_jinja/components/button/macro.html", "govukButton")(params)
         first = component("button", params)
         again = component("button", dict(params))
     assert first == again == direct
@@ -42,10 +44,10 @@ def test_a_component_is_what_its_macro_renders_and_is_rendered_once(app, fresh_c
 
 
 def test_text_and_markup_parameters_are_told_apart(app, fresh_components):
-    """The key is the parameters' repr, so a plain string is escaped as the macro would escape it."""
+    """Markup is never taken from the cache, so a plain string is escaped as the macro would escape it."""
     with app.test_request_context():
-        plain = component("back_link", {"text": "<b>Back</b>", "href": "/x"})
-        marked = component("back_link", {"text": Markup("<b>Back</b>"), "href": "/x"})
+        plain = component("back-link", {"text": "<b>Back</b>", "href": "/x"})
+        marked = component("back-link", {"text": Markup("<b>Back</b>"), "href": "/x"})
     assert "&lt;b&gt;Back&lt;/b&gt;" in plain
     assert "<b>Back</b>" in marked
     assert len(fresh_components) == 2

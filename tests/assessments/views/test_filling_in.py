@@ -12,8 +12,9 @@ from dpia.accounts.rules import Role
 from dpia.assessments.models import Answer, Revision
 from dpia.assessments.services.content import load_content
 from dpia.assessments.views import _SECTION_QUESTIONS
+from dpia.core.templating import _render_frozen as _render_cached
 from dpia.review.rules.states import RevisionState
-from forms.assessments import TextArea, _Cached, _render_cached, field_name
+from forms.assessments import TextArea, _Cached, field_name
 from tests import factories
 from tests.web import csrf_token, sign_in, text_of
 
